@@ -1,0 +1,59 @@
+using Referrals.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var ports = StackPorts.From(builder.Configuration);
+var mode = InfrastructureModeDetection.Pick(builder);
+var postgresPassword = builder.Configuration["Referrals:PostgresPassword"] ?? "referrals-dev-password";
+
+IResourceBuilder<IResourceWithConnectionString> database, redis, kafka;
+IResourceBuilder<IResource> postgresServer, redisServer, kafkaBroker;
+
+if (mode == InfrastructureMode.Local)
+{
+    var dataDirectory = builder.Configuration["Referrals:LocalDataDirectory"]
+        ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local", "postgres"));
+
+    var localPostgres = builder.AddLocalPostgres("postgres", dataDirectory, ports.Postgres, postgresPassword);
+    var localRedis = builder.AddLocalRedis("redis-server", ports.Redis);
+    var devBroker = builder.AddKafkaDevBroker("kafka-broker", ports.Kafka, ports.KafkaControl);
+
+    database = builder.AddConnectionString("referralsdb",
+        ReferenceExpression.Create($"{LocalPostgres.ConnectionString(ports.Postgres, postgresPassword)}"));
+    redis = builder.AddConnectionString("redis", ReferenceExpression.Create($"{LocalRedis.ConnectionString(ports.Redis)}"));
+    kafka = builder.AddConnectionString("kafka", ReferenceExpression.Create($"{"127.0.0.1:" + PortText.Of(ports.Kafka)}"));
+    (postgresServer, redisServer, kafkaBroker) = (localPostgres.AsResource(), localRedis.AsResource(), devBroker.AsResource());
+}
+else
+{
+    var password = builder.AddParameter("postgres-password", postgresPassword, secret: true);
+    var postgres = builder.AddPostgres("postgres", password: password, port: ports.Postgres).WithDataVolume("referrals-postgres-data");
+    var containerRedis = builder.AddRedis("redis", ports.Redis);
+    var kraft = builder.AddKafkaKraftContainer("kafka", ports.Kafka);
+
+    database = postgres.AddDatabase("referralsdb", LocalPostgres.DatabaseName).AsConnectionString();
+    redis = containerRedis.AsConnectionString();
+    kafka = kraft.AsConnectionString();
+    (postgresServer, redisServer, kafkaBroker) = (postgres.AsResource(), containerRedis.AsResource(), kraft.AsResource());
+}
+
+var auth = builder.AddDevStub<Projects.Referrals_DevStubs_Auth>("auth-stub", ports.Auth);
+var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
+    .WithEnvironment("Kestrel__Endpoints__Control__Url", PortText.Loopback(ports.CoreControl))
+    .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false);
+
+builder.AddProject<Projects.Referrals_Service>("referrals", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(port: ports.Http, targetPort: ports.Http, name: "http", isProxied: false)
+    .WithEndpoint(port: ports.Grpc, targetPort: ports.Grpc, name: "grpc", scheme: "http", isProxied: false)
+    .AsHttp2Service()
+    .WithEnvironment("Kestrel__Endpoints__Http__Url", PortText.Loopback(ports.Http))
+    .WithEnvironment("Kestrel__Endpoints__Grpc__Url", PortText.Loopback(ports.Grpc))
+    .WithEnvironment(context => context.EnvironmentVariables.Remove("ASPNETCORE_URLS"))
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+    .WithEnvironment("Kafka__AutoProvision", (mode == InfrastructureMode.Containers).ToString())
+    .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
+    .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
+    .WithReference(database).WithReference(redis).WithReference(kafka)
+    .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
+    .WithHttpHealthCheck("/ready", endpointName: "http");
+
+builder.Build().Run();

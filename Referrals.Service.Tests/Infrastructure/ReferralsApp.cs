@@ -1,0 +1,98 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+[assembly: AssemblyFixture(typeof(Referrals.Service.Tests.Infrastructure.ReferralsApp))]
+// Tests share one stack and some take parts of it away (Postgres, the broker): one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Referrals.Service.Tests.Infrastructure;
+
+/// <summary>
+/// The whole stack, started once per test run from the real AppHost in local mode: PostgreSQL, Redis, the
+/// Kafka dev broker, the Auth and Core dev stubs and the service, on free ports and a fresh data folder.
+/// </summary>
+public sealed class ReferralsApp : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"referrals-tests-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
+    public StackPortsForTests Ports { get; } = StackPortsForTests.Free();
+
+    public string DatabaseConnectionString =>
+        $"Host=127.0.0.1;Port={Ports.Postgres};Database=referrals;Username=postgres;Password=referrals-dev-password";
+    public string RedisConnectionString => $"127.0.0.1:{Ports.Redis}";
+    public string KafkaBootstrap => $"127.0.0.1:{Ports.Kafka}";
+    public Uri HttpAddress => new($"http://127.0.0.1:{Ports.Http}");
+    public Uri GrpcAddress => new($"http://127.0.0.1:{Ports.Grpc}");
+    public Uri KafkaControlAddress => new($"http://127.0.0.1:{Ports.KafkaControl}");
+    public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
+            [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}"],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+
+        var logDirectory = Path.Combine(AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(logDirectory);
+        builder.Services.AddLogging(logging => logging
+            .AddProvider(new FileLoggerProvider(Path.Combine(logDirectory, "stack.log")))
+            .SetMinimumLevel(LogLevel.Information));
+
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("referrals", timeout.Token);
+    }
+
+    public Task StopResourceAsync(string resource, CancellationToken ct) =>
+        App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
+
+    public async Task StartResourceAsync(string resource, CancellationToken ct)
+    {
+        await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A postgres still shutting down may hold a file for a moment; the temp folder is cleaned later.
+        }
+    }
+}
+
+public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
+    int Auth, int Core, int CoreControl)
+{
+    public static StackPortsForTests Free()
+    {
+        var p = FreePorts.Take(9);
+        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+    }
+
+    public IEnumerable<string> AsArguments() =>
+    [
+        $"--Referrals:Ports:Grpc={Grpc}", $"--Referrals:Ports:Http={Http}", $"--Referrals:Ports:Postgres={Postgres}",
+        $"--Referrals:Ports:Redis={Redis}", $"--Referrals:Ports:Kafka={Kafka}", $"--Referrals:Ports:KafkaControl={KafkaControl}",
+        $"--Referrals:Ports:Auth={Auth}", $"--Referrals:Ports:Core={Core}", $"--Referrals:Ports:CoreControl={CoreControl}",
+    ];
+}

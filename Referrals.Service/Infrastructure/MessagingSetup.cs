@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Npgsql;
+using JasperFx;
+using JasperFx.Resources;
+using Marten;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Kafka;
+using Wolverine.Marten;
+
+namespace Referrals.Service.Infrastructure;
+
+/// <summary>
+/// Marten is the document store and Wolverine's transactional inbox/outbox; Kafka is the transport.
+/// An event leaves only if the state change that caused it committed.
+/// </summary>
+public static class MessagingSetup
+{
+    public const string DocumentSchema = "referrals";
+
+    /// <summary>snake_case on the wire, as the seed's payloads are.</summary>
+    public static readonly JsonSerializerOptions WireJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static WebApplicationBuilder AddReferralsMessaging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMarten(options =>
+            {
+                options.DatabaseSchemaName = DocumentSchema;
+                options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase);
+                options.Schema.For<Tenancy.Shop>().UniqueIndex(shop => shop.Domain);
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        var kafka = InfrastructureSettings.Required(builder.Configuration, InfrastructureSettings.Kafka);
+        var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
+
+        builder.Host.UseWolverine(options =>
+        {
+            options.ServiceName = "referrals";
+            options.UseRuntimeCompilation();
+
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            options.Policies.UseDurableInboxOnAllListeners();
+            options.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            options.Policies.AddMiddleware(typeof(CorrelationForMessages));
+
+            // Transient faults get three tries with growing pauses; what still fails is a dead letter.
+            options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+
+            var transport = options.UseKafka(kafka)
+                .ConfigureClient(client => client.ClientId = "referrals-service")
+                .ConfigureProducers(producer =>
+                {
+                    producer.Acks = Acks.All;
+                    producer.EnableIdempotence = true;
+                })
+                .ConfigureConsumers(consumer =>
+                {
+                    consumer.GroupId = "referrals-service";
+                    consumer.AutoOffsetReset = AutoOffsetReset.Earliest;
+                    consumer.EnableAutoCommit = false;
+                });
+            // The dev broker (librdkafka's mock cluster) cannot create topics through the admin API; it
+            // starts with them. Real clusters get them from this switch or from their own provisioning.
+            if (autoProvision)
+                transport.AutoProvision();
+        });
+
+        builder.Services.AddResourceSetupOnStartup();
+        return builder;
+    }
+}
