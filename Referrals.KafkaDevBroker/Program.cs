@@ -62,7 +62,7 @@ try
 {
     broker = DevBroker.Start(options);
 }
-catch (Exception ex) when (ex is InvalidOperationException or System.Net.Sockets.SocketException or DllNotFoundException)
+catch (Exception ex) when (ex is InvalidOperationException or System.Net.Sockets.SocketException or DllNotFoundException or EntryPointNotFoundException)
 {
     logger.LogCritical("Could not start the mock Kafka broker on 127.0.0.1:{Port}: {Message}", options.Port, ex.Message);
     return 1;

@@ -51,8 +51,7 @@ internal sealed class TcpRelay : IAsyncDisposable
             {
                 accepting = false;
                 // A bound but not listening socket keeps the port ours while the kernel refuses connections.
-                var previous = listener;
-                previous.Dispose();
+                listener.Dispose();
                 listener = Bind(endpoint);
             }
         }

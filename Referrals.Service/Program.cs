@@ -1,3 +1,8 @@
+using Referrals.Contracts.Auth.V1;
+using Referrals.Contracts.Core.V1;
+using Referrals.Service.Auth;
+using Referrals.Service.Features;
+using Referrals.Service.Features.Links;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 
@@ -20,14 +25,26 @@ builder.Services.AddSingleton<CorrelationClientInterceptor>();
 builder.Services.Configure<DevShopsOptions>(builder.Configuration.GetSection(DevShopsOptions.Section));
 builder.Services.AddHostedService<SeedDevShops>();
 
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<ValidateCallerToken>();
+builder.Services.AddSingleton<CoreCustomers>();
+builder.Services.AddGrpcClient<AuthService.AuthServiceClient>(options =>
+        options.Address = new Uri(InfrastructureSettings.RequiredAddress(builder.Configuration, InfrastructureSettings.AuthAddressKey)))
+    .AddInterceptor<CorrelationClientInterceptor>();
+builder.Services.AddGrpcClient<CoreService.CoreServiceClient>(options =>
+        options.Address = new Uri(InfrastructureSettings.RequiredAddress(builder.Configuration, InfrastructureSettings.CoreAddressKey)))
+    .AddInterceptor<CorrelationClientInterceptor>();
+
 builder.AddReferralsMessaging();
-builder.Services.AddGrpc();
+builder.AddLinks();
+builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
 
 var app = builder.Build();
 
 app.UseMiddleware<CorrelationMiddleware>();
+app.MapGrpcService<ReferralsGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
 app.MapDefaultEndpoints();

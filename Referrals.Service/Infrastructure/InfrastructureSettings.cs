@@ -44,6 +44,13 @@ public static class InfrastructureSettings
             $"No connection string '{connectionName}'. Run through the AppHost, or set the seed's variables " +
             "(REFERRALS_DB_HOST, REFERRALS_REDIS_HOST, KAFKA_BROKER).");
 
+    /// <summary>AUTH_HOST / CORE_HOST: a URL, or host:port of a plaintext gRPC endpoint.</summary>
+    public static string RequiredAddress(IConfiguration configuration, string key)
+    {
+        var value = configuration[key] ?? throw new InvalidOperationException($"{key} is not set (the AppHost sets it).");
+        return value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
+    }
+
     private static (string Host, int Port) SplitHostPort(string value, int defaultPort)
     {
         var colon = value.LastIndexOf(':');

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
 using JasperFx;
-using JasperFx.Resources;
 using Marten;
 using Weasel.Core;
 using Wolverine;
@@ -48,6 +47,11 @@ public static class MessagingSetup
         {
             options.ServiceName = "referrals";
             options.UseRuntimeCompilation();
+            options.UseSystemTextJsonForSerialization(json =>
+            {
+                json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+                json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+            });
 
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
@@ -78,7 +82,6 @@ public static class MessagingSetup
                 transport.AutoProvision();
         });
 
-        builder.Services.AddResourceSetupOnStartup();
         return builder;
     }
 }

@@ -1,0 +1,32 @@
+using Grpc.Core;
+using Referrals.Contracts.V1;
+using Referrals.Service.Auth;
+using Referrals.Service.Features.Links;
+
+namespace Referrals.Service.Features;
+
+public sealed partial class ReferralsGrpcService
+{
+    private static readonly HashSet<string> Locales = ["en", "ar", "he"];
+
+    public override async Task<CreateReferralResponse> CreateReferral(CreateReferralRequest request, ServerCallContext context)
+    {
+        var shopId = RpcGuard.Uuid(request.ShopId, "shop_id");
+        var customerId = RpcGuard.Uuid(request.CustomerId, "customer_id");
+        var requestId = RpcGuard.Text(request.RequestId, "request_id", maxLength: 128);
+        var locale = Locales.Contains(request.Locale) ? request.Locale : "en";
+        RpcGuard.Allow(AuthenticateCaller.Caller(context).MaySee(shopId, customerId),
+            "the token does not allow creating referrals for this shop and customer");
+        await customers.RequireKnownAsync(shopId, customerId, context.CancellationToken);
+
+        var created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(),
+            new CreateReferral(shopId, customerId, locale, requestId), context.CancellationToken);
+
+        return new CreateReferralResponse
+        {
+            ReferralId = created.ReferralId.ToString(),
+            ReferralLinkId = created.ReferralLinkId,
+            Status = created.Status.ToProto(),
+        };
+    }
+}
