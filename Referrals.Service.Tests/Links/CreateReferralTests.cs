@@ -17,10 +17,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
         headers.Add("x-correlation-id", correlationId);
 
-        var created = await client.CreateReferralAsync(new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = customer.ToString(), Locale = "he", RequestId = Guid.NewGuid().ToString(),
-        }, headers, cancellationToken: ct);
+        var created = await client.CreateReferralAsync(RequestFor(DevShops.Main, customer, "he"), headers, cancellationToken: ct);
         var tasks = KafkaReader.Read(app.KafkaBootstrap, "referral.task",
             record => record.Headers.GetValueOrDefault("correlation_id") == correlationId, count: 2, TimeSpan.FromSeconds(10), ct);
 
@@ -45,11 +42,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var ct = TestContext.Current.CancellationToken;
         var (client, channel) = app.Client();
         using var _ = channel;
-        var request = new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = DevShops.Customer(DevShops.Main, 8).ToString(),
-            Locale = "en", RequestId = Guid.NewGuid().ToString(),
-        };
+        var request = RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 8));
         var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
 
         var first = await client.CreateReferralAsync(request, headers, cancellationToken: ct);
@@ -65,11 +58,9 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var (client, channel) = app.Client();
         using var _ = channel;
 
-        var denied = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = DevShops.Customer(DevShops.Main, 9).ToString(),
-            Locale = "en", RequestId = Guid.NewGuid().ToString(),
-        }, ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Other))).ResponseAsync);
+        var denied = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(
+            RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 9)),
+            ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Other))).ResponseAsync);
 
         denied.StatusCode.ShouldBe(StatusCode.PermissionDenied);
     }
@@ -86,11 +77,8 @@ public sealed class CreateReferralTests(ReferralsApp app)
         if (authorization is not null)
             headers.Add("authorization", authorization);
 
-        var refused = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = DevShops.Customer(DevShops.Main, 9).ToString(),
-            Locale = "en", RequestId = Guid.NewGuid().ToString(),
-        }, headers).ResponseAsync);
+        var refused = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(
+            RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 9)), headers).ResponseAsync);
 
         refused.StatusCode.ShouldBe(StatusCode.Unauthenticated);
     }
@@ -101,18 +89,24 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var (client, channel) = app.Client();
         using var _ = channel;
         var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var malformedRequest = RequestFor(DevShops.Main, Guid.NewGuid());
+        malformedRequest.CustomerId = "not-a-uuid";
 
-        var unknown = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = Guid.NewGuid().ToString(), Locale = "en", RequestId = "r-unknown",
-        }, headers).ResponseAsync);
-        var malformed = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(new CreateReferralRequest
-        {
-            ShopId = DevShops.Main.ToString(), CustomerId = "not-a-uuid", Locale = "en", RequestId = "r-malformed",
-        }, headers).ResponseAsync);
+        var unknown = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(
+            RequestFor(DevShops.Main, Guid.NewGuid()), headers).ResponseAsync);
+        var malformed = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(
+            malformedRequest, headers).ResponseAsync);
 
         unknown.StatusCode.ShouldBe(StatusCode.NotFound);
         malformed.StatusCode.ShouldBe(StatusCode.InvalidArgument);
         malformed.Status.Detail.ShouldContain("customer_id");
     }
+
+    private static CreateReferralRequest RequestFor(Guid shop, Guid customer, string locale = "en") => new()
+    {
+        ShopId = shop.ToString(),
+        CustomerId = customer.ToString(),
+        Locale = locale,
+        RequestId = Guid.NewGuid().ToString(),
+    };
 }
