@@ -20,6 +20,7 @@ builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
 builder.Services.AddSingleton<KafkaHealthCheck>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTransient<CorrelationHttpHandler>();
+builder.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler<CorrelationHttpHandler>());
 builder.Services.AddSingleton<CorrelationClientInterceptor>();
 
 builder.Services.Configure<DevShopsOptions>(builder.Configuration.GetSection(DevShopsOptions.Section));

@@ -45,6 +45,20 @@ public sealed class StackSmokeTests(ReferralsApp app)
     }
 
     [Fact]
+    public async Task Metrics_answer_in_prometheus_text_format()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = app.CreateHttpClient();
+
+        var response = await http.GetAsync("/metrics", ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        body.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
+    }
+
+    [Fact]
     public async Task Grpc_health_answers_serving()
     {
         var ct = TestContext.Current.CancellationToken;
