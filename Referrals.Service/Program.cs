@@ -3,6 +3,7 @@ using Referrals.Contracts.Core.V1;
 using Referrals.Service.Auth;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 
@@ -37,6 +38,7 @@ builder.Services.AddGrpcClient<CoreService.CoreServiceClient>(options =>
     .AddInterceptor<CorrelationClientInterceptor>();
 
 builder.AddReferralsMessaging();
+builder.AddTranslations();
 builder.AddLinks();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
