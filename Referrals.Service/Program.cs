@@ -1,7 +1,10 @@
 using Referrals.Contracts.Auth.V1;
 using Referrals.Contracts.Core.V1;
 using Referrals.Service.Auth;
+using Referrals.Service.Idempotency;
+using FastEndpoints;
 using Referrals.Service.Features;
+using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
@@ -30,6 +33,9 @@ builder.Services.AddHostedService<SeedDevShops>();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<ValidateCallerToken>();
 builder.Services.AddSingleton<CoreCustomers>();
+builder.Services.AddSingleton<ShopDirectory>();
+builder.Services.AddSingleton<ReferralsMetrics>();
+builder.AddServiceMeter(ReferralsMetrics.MeterName);
 builder.Services.AddGrpcClient<AuthService.AuthServiceClient>(options =>
         options.Address = new Uri(InfrastructureSettings.RequiredAddress(builder.Configuration, InfrastructureSettings.AuthAddressKey)))
     .AddInterceptor<CorrelationClientInterceptor>();
@@ -38,8 +44,11 @@ builder.Services.AddGrpcClient<CoreService.CoreServiceClient>(options =>
     .AddInterceptor<CorrelationClientInterceptor>();
 
 builder.AddReferralsMessaging();
+builder.AddIdempotency();
 builder.AddTranslations();
 builder.AddLinks();
+builder.AddConversions();
+builder.Services.AddFastEndpoints();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
@@ -47,6 +56,8 @@ builder.Services.AddGrpcReflection();
 var app = builder.Build();
 
 app.UseMiddleware<CorrelationMiddleware>();
+app.MapConversions();
+app.UseFastEndpoints(options => options.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 app.MapGrpcService<ReferralsGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();

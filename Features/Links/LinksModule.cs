@@ -17,7 +17,9 @@ public static class LinksModule
                 TenancyScope.PerTenant, r => r.ReferralLinkId)
             .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_request_id",
                 TenancyScope.PerTenant, r => r.RequestId)
-            .Duplicate(r => r.CustomerId));
+            .Duplicate(r => r.CustomerId)
+            // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
+            .UseOptimisticConcurrency(true));
 
         builder.Services.ConfigureWolverine(options =>
             options.PublishMessage<ReferralTask>().ToKafkaTopic(Topics.ReferralTask));

@@ -16,8 +16,11 @@ public sealed record Referral(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public Referral MoveTo(ReferralStatus next, DateTimeOffset now) =>
+    /// <summary>Why the referral is in its status, when that is not obvious (e.g. "self_referral"). No PII.</summary>
+    public string? StatusReason { get; init; }
+
+    public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string? reason = null) =>
         ReferralTransitions.CanMove(Status, next)
-            ? this with { Status = next, UpdatedAt = now }
+            ? this with { Status = next, UpdatedAt = now, StatusReason = reason }
             : throw new IllegalReferralTransitionException(Status, next);
 }

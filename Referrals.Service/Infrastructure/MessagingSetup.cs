@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Confluent.Kafka;
 using Npgsql;
 using JasperFx;
@@ -31,7 +32,9 @@ public static class MessagingSetup
         builder.Services.AddMarten(options =>
             {
                 options.DatabaseSchemaName = DocumentSchema;
-                options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase);
+                // Enums as the seed spells them in the database too: "in_progress", not "InProgress".
+                options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
+                    configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
                 options.Schema.For<Tenancy.Shop>().UniqueIndex(shop => shop.Domain);
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
             })
@@ -62,6 +65,9 @@ public static class MessagingSetup
             // Transient faults get three tries with growing pauses; what still fails is a dead letter.
             options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+
+            // Produced by every slice that changes what a cache may hold.
+            options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
 
             var transport = options.UseKafka(kafka)
                 .ConfigureClient(client => client.ClientId = "referrals-service")

@@ -1,0 +1,114 @@
+using FastEndpoints;
+using Marten;
+using JasperFx;
+using Referrals.Service.Idempotency;
+using Referrals.Service.Infrastructure;
+using Referrals.Service.Tenancy;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace Referrals.Service.Features.Conversions;
+
+/// <summary>
+/// Shopify's orders/create webhook. In order: signature and shop (401), size (413), JSON (400), per-shop
+/// rate limit (429), duplicate (200, nothing changes), then accept: the webhook is recorded and its
+/// <see cref="ConvertOrder"/> queued durably in one transaction, and Shopify gets its 200 at once.
+/// A 429 or 5xx is safe: Shopify delivers again later.
+/// </summary>
+public sealed class ReceiveOrderWebhook(
+    ShopDirectory shops,
+    ShopWebhookRateLimit rateLimit,
+    RecentEvents recentEvents,
+    IDocumentStore store,
+    IMartenOutbox outbox,
+    ReferralsMetrics metrics,
+    TimeProvider clock) : EndpointWithoutRequest
+{
+    public const string Route = "/orders/create";
+    public const int MaxBodyBytes = 256 * 1024;
+    public const string PerIpPolicy = "webhooks-per-ip";
+
+    public override void Configure()
+    {
+        Post(Route);
+        AllowAnonymous(); // Shopify signs the body; there is no token
+        Options(route => route.RequireRateLimiting(PerIpPolicy));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var headers = HttpContext.Request.Headers;
+        var body = await WebhookBody.ReadAsync(HttpContext.Request, MaxBodyBytes, ct);
+        if (body is null)
+        {
+            await Refuse(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"the body is larger than {MaxBodyBytes} bytes", ct);
+            return;
+        }
+
+        var shop = await shops.FindByDomainAsync(headers["X-Shopify-Shop-Domain"], ct);
+        if (shop is null || !ShopifyWebhookSignature.IsValid(body, shop.WebhookSecret, headers[ShopifyWebhookSignature.Header]))
+        {
+            // One answer for an unknown shop and a bad signature: a forger learns nothing about which shops exist.
+            await Refuse(StatusCodes.Status401Unauthorized, "invalid_signature",
+                "the X-Shopify-Hmac-Sha256 signature does not match a known shop's webhook secret", ct);
+            return;
+        }
+
+        var (order, problem) = ShopifyOrder.Parse(body);
+        if (order is null)
+        {
+            await Refuse(StatusCodes.Status400BadRequest, "malformed_payload", problem!, ct);
+            return;
+        }
+
+        string? webhookId = headers["X-Shopify-Webhook-Id"];
+        if (string.IsNullOrWhiteSpace(webhookId) || webhookId.Length > 128)
+        {
+            await Refuse(StatusCodes.Status400BadRequest, "missing_webhook_id", "X-Shopify-Webhook-Id is required (at most 128 characters)", ct);
+            return;
+        }
+
+        if (await rateLimit.TryAcquireAsync(shop.Id) is { } retryAfter)
+        {
+            metrics.RateLimitExceeded("shop");
+            HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Refuse(StatusCodes.Status429TooManyRequests, "rate_limited", "more than the shop's webhooks per second; retry later", ct);
+            return;
+        }
+
+        if (await recentEvents.WasSeenAsync(shop.Id, webhookId) || !await AcceptAsync(shop, webhookId, order, ct))
+        {
+            await Send.OkAsync(cancellation: ct); // a duplicate delivery: already accepted, nothing changes
+            return;
+        }
+
+        await recentEvents.RememberAsync(shop.Id, webhookId);
+        await Send.OkAsync(cancellation: ct);
+    }
+
+    /// <summary>False when the webhook was accepted before (the processed_events row already exists).</summary>
+    private async Task<bool> AcceptAsync(Shop shop, string webhookId, ShopifyOrder order, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var session = store.LightweightSession(shop.Id.ToString());
+        outbox.Enroll(session);
+        session.Insert(new ProcessedEvent(webhookId, ConvertOrder.EventType, ProcessingState.Accepted, null, now, null));
+        await outbox.SendAsync(order.ToConvertOrder(shop.Id, webhookId, now), WebhookDelivery.Options(shop, HttpContext.Request.Headers));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DocumentAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    private async Task Refuse(int status, string errorType, string detail, CancellationToken ct)
+    {
+        metrics.Error(errorType);
+        await Send.ResultAsync(TypedResults.Problem(detail, statusCode: status, title: errorType,
+            type: $"https://referrals.dev/problems/{errorType}"));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Referrals.Service.Infrastructure;
+using Referrals.Service.Tenancy;
+using Wolverine;
+
+namespace Referrals.Service.Features.Conversions;
+
+/// <summary>
+/// How an accepted webhook travels to its handler: for its shop (tenant), keyed by shop, with Shopify's
+/// delivery headers kept beside it so that a dead letter still says where it came from. The signature
+/// header is not kept: it signs a body this service does not store.
+/// </summary>
+public static class WebhookDelivery
+{
+    public const string OriginalTopicHeader = "original_topic";
+    public const string OriginalTopic = "shopify:orders/create";
+
+    private static readonly string[] KeptShopifyHeaders =
+        ["X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-Webhook-Id", "X-Shopify-API-Version", "X-Shopify-Triggered-At"];
+
+    public static DeliveryOptions Options(Shop shop, IHeaderDictionary incoming)
+    {
+        var options = new DeliveryOptions
+        {
+            TenantId = shop.Id.ToString(),
+            CorrelationId = CorrelationId.Current,
+            PartitionKey = shop.Id.ToString("D", CultureInfo.InvariantCulture),
+            Headers =
+            {
+                [OriginalTopicHeader] = OriginalTopic,
+                [KafkaEnvelope.EventTypeHeader] = ConvertOrder.EventType,
+                [KafkaEnvelope.SchemaVersionHeader] = "1.0.0",
+            },
+        };
+        foreach (var name in KeptShopifyHeaders)
+        {
+            if (incoming.TryGetValue(name, out var value) && value.ToString() is { Length: > 0 and <= 256 } text)
+                options.Headers[name.ToLowerInvariant()] = text;
+        }
+        return options;
+    }
+}

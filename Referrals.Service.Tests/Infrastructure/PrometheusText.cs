@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace Referrals.Service.Tests.Infrastructure;
+
+/// <summary>Reads a sample from /metrics (Prometheus text format), whatever other labels the exporter adds.</summary>
+public static class PrometheusText
+{
+    public static async Task<double> SampleAsync(this HttpClient http, string metric, CancellationToken ct, params (string Name, string Value)[] labels)
+    {
+        var text = await http.GetStringAsync("/metrics", ct);
+        return text.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
+            .Where(line => labels.All(label => line.Contains($"{label.Name}=\"{label.Value}\"", StringComparison.Ordinal)))
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') is var end and > 0 ? end + 1 : metric.Length)..].Trim().Split(' ')[0],
+                CultureInfo.InvariantCulture));
+    }
+}

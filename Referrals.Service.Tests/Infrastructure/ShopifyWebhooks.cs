@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Referrals.Service.Tests.Infrastructure;
+
+/// <summary>Shopify's side of orders/create: order bodies the way Shopify sends them, signed with a shop's secret.</summary>
+public static class ShopifyWebhooks
+{
+    public sealed record DevShop(Guid Id, string Domain, string Secret);
+
+    public static readonly DevShop Main = new(DevShops.Main, "dev-shop.myshopify.com", "dev-webhook-secret");
+    public static readonly DevShop Other = new(DevShops.Other, "other-shop.myshopify.com", "other-webhook-secret");
+
+    private static long _nextOrderId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+
+    /// <summary>An order body with the PII a real one carries (email, name, address), which the service must not keep.</summary>
+    public static string Order(long shopifyCustomer, string? discountCode = null, string? landingSite = null, string? noteReferralCode = null,
+        bool test = false, bool cancelled = false, long? orderId = null) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = orderId ?? Interlocked.Increment(ref _nextOrderId),
+            ["email"] = "buyer@example.com",
+            ["test"] = test,
+            ["cancelled_at"] = cancelled ? "2026-11-25T10:00:00-05:00" : null,
+            ["total_price"] = "129.00",
+            ["currency"] = "USD",
+            ["customer"] = new Dictionary<string, object?>
+            {
+                ["id"] = shopifyCustomer,
+                ["email"] = "buyer@example.com",
+                ["first_name"] = "Dana",
+                ["phone"] = "+15555550123",
+            },
+            ["shipping_address"] = new Dictionary<string, object?> { ["address1"] = "1 Main St", ["city"] = "Springfield" },
+            ["discount_codes"] = discountCode is null ? Array.Empty<object>() : new object[] { new { code = discountCode, amount = "10.00", type = "percentage" } },
+            ["landing_site"] = landingSite,
+            ["note_attributes"] = noteReferralCode is null ? Array.Empty<object>() : new object[] { new { name = "referral_code", value = noteReferralCode } },
+        });
+
+    public static HttpRequestMessage SignedRequest(DevShop shop, string body, string webhookId, string? signature = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/orders/create") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Shopify-Topic", "orders/create");
+        request.Headers.Add("X-Shopify-Shop-Domain", shop.Domain);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        request.Headers.Add("X-Shopify-API-Version", "2025-10");
+        request.Headers.Add("X-Shopify-Hmac-Sha256", signature ?? Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
+        return request;
+    }
+
+    public static Task<HttpResponseMessage> PostOrderAsync(this HttpClient http, DevShop shop, string body, string? webhookId = null,
+        CancellationToken ct = default) =>
+        http.SendAsync(SignedRequest(shop, body, webhookId ?? Guid.NewGuid().ToString()), ct);
+}
