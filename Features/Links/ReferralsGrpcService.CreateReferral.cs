@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Npgsql;
 using Referrals.Contracts.V1;
 using Referrals.Service.Auth;
 using Referrals.Service.Features.Links;
@@ -19,8 +20,17 @@ public sealed partial class ReferralsGrpcService
             "the token does not allow creating referrals for this shop and customer");
         await customers.RequireKnownAsync(shopId, customerId, context.CancellationToken);
 
-        var created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(),
-            new CreateReferral(shopId, customerId, locale, requestId), context.CancellationToken);
+        var command = new CreateReferral(shopId, customerId, locale, requestId);
+        CreatedReferral created;
+        try
+        {
+            created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(), command, context.CancellationToken);
+        }
+        catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same request_id raced in twice; the unique index let one through. Asking again returns that one.
+            created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(), command, context.CancellationToken);
+        }
 
         return new CreateReferralResponse
         {

@@ -53,6 +53,23 @@ public sealed class CreateReferralTests(ReferralsApp app)
     }
 
     [Fact]
+    public async Task Ten_concurrent_calls_with_one_request_id_create_one_referral()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (client, channel) = app.Client();
+        using var _ = channel;
+        var request = RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 10));
+        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        await client.CreateReferralAsync(RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 10)), headers, cancellationToken: ct); // warm
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10)
+            .Select(_ => client.CreateReferralAsync(request, headers, cancellationToken: ct).ResponseAsync));
+
+        responses.Select(r => r.ReferralId).Distinct().ShouldHaveSingleItem();
+        responses.Select(r => r.ReferralLinkId).Distinct().ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task A_token_of_another_shop_is_denied()
     {
         var (client, channel) = app.Client();
