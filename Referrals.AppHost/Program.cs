@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Referrals.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -38,8 +39,8 @@ else
 
 var auth = builder.AddDevStub<Projects.Referrals_DevStubs_Auth>("auth-stub", ports.Auth);
 var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
-    .WithEnvironment("Kestrel__Endpoints__Control__Url", PortText.Loopback(ports.CoreControl))
-    .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false);
+    .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false)
+    .WithLoopbackKestrelEndpoint("Control", ports.CoreControl);
 
 builder.AddProject<Projects.Referrals_Service>("referrals", options => options.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: ports.Http, targetPort: ports.Http, name: "http", isProxied: false)
@@ -52,6 +53,16 @@ builder.AddProject<Projects.Referrals_Service>("referrals", options => options.E
     .WithEnvironment("Kafka__AutoProvision", (mode == InfrastructureMode.Containers).ToString())
     .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
     .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
+    // Anything under Referrals:Service:* is handed to the service as its own setting, e.g.
+    // --Referrals:Service:Webhooks:PerShopPerSecond=100000 for the bench (README).
+    .WithEnvironment(context =>
+    {
+        foreach (var (key, value) in builder.Configuration.GetSection("Referrals:Service").AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null)
+                context.EnvironmentVariables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+    })
     .WithReference(database).WithReference(redis).WithReference(kafka)
     .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
     .WithHttpHealthCheck("/ready", endpointName: "http");

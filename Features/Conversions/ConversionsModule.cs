@@ -32,6 +32,8 @@ public static class ConversionsModule
         {
             options.PublishMessage<ReferralCompleted>().ToKafkaTopic(Topics.ReferralCompleted);
             options.PublishMessage<ConvertOrder>().ToLocalQueue(Queue).UseDurableInbox();
+            // A conversion mostly waits on Core and Postgres, not on the CPU: many may wait at once.
+            options.LocalQueue(Queue).MaximumParallelMessages(builder.Configuration.GetValue("Conversions:Parallelism", 16));
 
         });
         return builder;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,6 +22,7 @@ public sealed class ValidateCallerToken(
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AuthDeadline = TimeSpan.FromSeconds(3);
+    private readonly ConcurrentDictionary<string, Task<CallerIdentity>> _inFlight = new();
 
     public async Task<CallerIdentity> ValidateAsync(string token, CancellationToken ct)
     {
@@ -34,7 +36,17 @@ public sealed class ValidateCallerToken(
         if (cache.TryGetValue(cacheKey, out CallerIdentity? cached) && cached!.ExpiresAt > clock.GetUtcNow())
             return cached;
 
-        var caller = await AskAuthAsync(token, ct);
+        // One question to Auth per token at a time: a burst of calls with a fresh token must not stampede Auth.
+        var asking = _inFlight.GetOrAdd(cacheKey, _ => AskAuthAsync(token, CancellationToken.None));
+        CallerIdentity caller;
+        try
+        {
+            caller = await asking.WaitAsync(ct);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<CallerIdentity>>(cacheKey, asking));
+        }
         var expiresIn = caller.ExpiresAt - clock.GetUtcNow();
         if (expiresIn > TimeSpan.Zero)
             cache.Set(cacheKey, caller, expiresIn < CacheFor ? expiresIn : CacheFor);

@@ -6,7 +6,7 @@ namespace Referrals.Service.Infrastructure;
 /// <summary>The Core service's view of a shop's customers (Core owns customer ids).</summary>
 public sealed class CoreCustomers(CoreService.CoreServiceClient core, TimeProvider clock)
 {
-    private static readonly TimeSpan CoreDeadline = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan CoreDeadline = TimeSpan.FromSeconds(5);
 
     /// <summary>NOT_FOUND for a customer Core does not know; UNAVAILABLE when Core cannot answer.</summary>
     public async Task RequireKnownAsync(Guid shopId, Guid customerId, CancellationToken ct)
