@@ -80,6 +80,7 @@ public static class MessagingSetup
             // starts with them. Real clusters get them from this switch or from their own provisioning.
             if (autoProvision)
                 transport.AutoProvision();
+            transport.UseAvroWhenSchemaRegistryConfigured(builder);
         });
 
         return builder;
