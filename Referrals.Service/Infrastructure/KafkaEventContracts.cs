@@ -13,14 +13,15 @@ public static class KafkaEventContracts
 {
     public const string SchemaRegistryUrlKey = "Kafka:SchemaRegistryUrl";
 
-    public static void UseAvroWhenSchemaRegistryConfigured(this KafkaTransportExpression transport, WebApplicationBuilder builder)
+    /// <summary>Registers Confluent's registry client when `Kafka:SchemaRegistryUrl` is set; answers whether it did.</summary>
+    public static bool AddSchemaRegistryWhenConfigured(this WebApplicationBuilder builder)
     {
         var url = builder.Configuration[SchemaRegistryUrlKey];
         if (string.IsNullOrWhiteSpace(url))
-            return;
+            return false;
 
         builder.Services.AddSingleton<ISchemaRegistryClient>(_ => new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = url }));
-        transport.UseAvroEventContracts();
+        return true;
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ public static class MessagingSetup
 
         var kafka = InfrastructureSettings.Required(builder.Configuration, InfrastructureSettings.Kafka);
         var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
+        var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
 
         builder.Host.UseWolverine(options =>
         {
@@ -80,7 +81,8 @@ public static class MessagingSetup
             // starts with them. Real clusters get them from this switch or from their own provisioning.
             if (autoProvision)
                 transport.AutoProvision();
-            transport.UseAvroWhenSchemaRegistryConfigured(builder);
+            if (avroOnTheWire)
+                transport.UseAvroEventContracts();
         });
 
         return builder;
