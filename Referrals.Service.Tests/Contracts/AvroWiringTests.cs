@@ -41,6 +41,8 @@ public sealed class AvroWiringTests(ReferralsApp app)
     [Fact]
     public async Task A_listener_for_events_from_other_services_reads_them_through_the_json_or_avro_mapping()
     {
+        // The service's wire options are in use long before Wolverine compiles its endpoints.
+        System.Text.Json.JsonSerializer.Serialize(new ProbeTierAssigned(Guid.NewGuid(), "gold"), MessagingSetup.WireJson);
         using var host = await StartAsync(withRegistry: true,
             options => options.ListenToKafkaTopic(Topics.VipTierAssigned).ReceiveWireEvents<ProbeTierAssigned>());
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Confluent.SchemaRegistry;
 using Referrals.Service.Infrastructure.EventContracts;
 using Wolverine.Kafka;
@@ -38,6 +39,7 @@ public static class KafkaEventContracts
     /// the latest committed schema when a schema registry is configured.
     /// </summary>
     public static KafkaListenerConfiguration ReceiveWireEvents<T>(this KafkaListenerConfiguration listener) =>
-        listener.ReceiveRawJson<T>(MessagingSetup.WireJson)
+        // A copy: Wolverine's serializer adjusts the options it is given, and the shared ones may already be frozen by use.
+        listener.ReceiveRawJson<T>(new JsonSerializerOptions(MessagingSetup.WireJson))
             .UseInterop((runtime, topic) => new ConfluentAvroEnvelopeMapper(topic, runtime.Services.GetService<ISchemaRegistryClient>()));
 }
