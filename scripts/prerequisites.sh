@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the local-mode stack needs and a fresh Debian machine may lack: redis-server and the
-# PostgreSQL server binaries (the .NET SDK is assumed). Idempotent: installs nothing that is there.
+# Installs what the local-mode stack and the tests need and a fresh Debian machine may lack: redis-server, the
+# PostgreSQL server binaries, and buf (npm's @bufbuild/buf, for the contract tests; npm from Debian if missing).
+# The .NET SDK is assumed. Idempotent: installs nothing that is there.
 set -euo pipefail
 
 missing=()
@@ -9,12 +10,22 @@ if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postg
   missing+=(postgresql)
 fi
 
+BUF_VERSION=1.75.0
+if ! command -v buf >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "Installing ${missing[*]} from Debian's packages..."
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v buf >/dev/null 2>&1; then
+  echo "Installing buf ${BUF_VERSION} from npm..."
+  $sudo npm install --global --silent "@bufbuild/buf@${BUF_VERSION}" >/dev/null
 fi
 
 # PostgreSQL refuses to run as root; as root the AppHost runs it as the postgres user.

@@ -45,6 +45,7 @@ public static class MessagingSetup
 
         var kafka = InfrastructureSettings.Required(builder.Configuration, InfrastructureSettings.Kafka);
         var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
+        var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
 
         builder.Host.UseWolverine(options =>
         {
@@ -86,6 +87,8 @@ public static class MessagingSetup
             // starts with them. Real clusters get them from this switch or from their own provisioning.
             if (autoProvision)
                 transport.AutoProvision();
+            if (avroOnTheWire)
+                transport.UseAvroEventContracts();
         });
 
         return builder;
