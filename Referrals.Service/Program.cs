@@ -1,3 +1,5 @@
+using System.Text.Json;
+using FastEndpoints;
 using Referrals.Contracts.Auth.V1;
 using Referrals.Contracts.Core.V1;
 using Referrals.Service.Auth;
@@ -6,6 +8,9 @@ using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+
+if (args is [CleanupTranslationsCommand.Name, ..])
+    return await CleanupTranslationsCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +22,7 @@ builder.AddNpgsqlDataSource(InfrastructureSettings.Database);
 builder.AddRedisClient(InfrastructureSettings.Redis, settings => settings.DisableTracing = false,
     // Redis down must not stop the service: caches are bypassed, idempotency falls back to Postgres.
     options => options.AbortOnConnectFail = false);
+builder.Services.AddSingleton<CacheEntries>();
 builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
 builder.Services.AddSingleton<KafkaHealthCheck>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -43,6 +49,7 @@ builder.AddLinks();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
+builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
 
@@ -51,8 +58,18 @@ app.MapGrpcService<ReferralsGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
 app.MapDefaultEndpoints();
+app.UseFastEndpoints(config =>
+{
+    config.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    config.Errors.UseProblemDetails(problem =>
+    {
+        problem.IndicateErrorCode = true; // the code names the rule that was broken
+        problem.AllowDuplicateErrors = true;
+    });
+});
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the tests' host.</summary>
 public partial class Program;

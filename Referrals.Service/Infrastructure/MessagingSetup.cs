@@ -80,6 +80,10 @@ public static class MessagingSetup
             // starts with them. Real clusters get them from this switch or from their own provisioning.
             if (autoProvision)
                 transport.AutoProvision();
+
+            // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
+            options.ListenToKafkaTopic(Topics.CacheInvalidate).ReceiveRawJson<CacheInvalidate>(WireJson);
+            options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
         });
 
         return builder;
