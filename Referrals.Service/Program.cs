@@ -5,6 +5,7 @@ using Referrals.Contracts.Core.V1;
 using Referrals.Service.Auth;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
@@ -44,8 +45,10 @@ builder.Services.AddGrpcClient<CoreService.CoreServiceClient>(options =>
     .AddInterceptor<CorrelationClientInterceptor>();
 
 builder.AddReferralsMessaging();
+builder.AddShopRowLevelSecurity();
 builder.AddTranslations();
 builder.AddLinks();
+builder.AddStatus();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();

@@ -83,7 +83,10 @@ public static class MessagingSetup
 
             // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
             options.ListenToKafkaTopic(Topics.CacheInvalidate).ReceiveRawJson<CacheInvalidate>(WireJson);
+            // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
+            // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.
             options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
+            options.PublishMessage<CacheInvalidate>().ToLocalQueue("cache-invalidation");
         });
 
         return builder;
