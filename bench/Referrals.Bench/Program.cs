@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Referrals.Bench;
+
+// One command per scenario: `dotnet run --project bench/Referrals.Bench -- <scenario> [options]`.
+var root = new RootCommand("Referrals Service benchmarks, against a running stack (bash scripts/run-stack.sh)")
+{
+    StatusScenario.Command(),
+};
+return await root.Parse(args).InvokeAsync();
