@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -18,10 +19,20 @@ public sealed class SeedTranslations(IDocumentStore store, TimeProvider clock, I
         var missing = SeededMessages.All.Where(m => !existing.Contains((m.Key, m.Locale))).ToList();
         foreach (var (key, locale, value) in missing)
             session.Insert(new Translation(Guid.CreateVersion7(now), key, locale, value, 1, now, CreatedByShopId: null));
-        await session.SaveChangesAsync(cancellationToken);
-
-        logger.LogInformation("Seeded {TranslationCount} translation(s)", missing.Count);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Seeded {TranslationCount} translation(s)", missing.Count);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            // Another instance starting at the same time wrote version 1 first: the seed is there either way.
+            logger.LogInformation("Translations were seeded by another instance");
+        }
     }
+
+    private static bool IsUniqueViolation(Exception e) =>
+        (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.UniqueViolation;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,6 +21,8 @@ public sealed class AddTranslationVersionTests(ReferralsApp app)
         var response = await http.AddTranslationVersionAsync(DevShops.Main, key, "he", "ההפניה לא הצליחה", ct);
         var added = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         var after = await http.ListTranslationsAsync(DevShops.Main, ct, key);
+        var published = KafkaReader.Read(app.KafkaBootstrap, "cache.invalidate",
+            record => record.Payload.GetProperty("key").GetString() == $"translations:{key}:he", count: 1, TimeSpan.FromSeconds(10), ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
         added.GetProperty("version").GetInt32().ShouldBe(before.Where(Hebrew).Max(v => v.GetProperty("version").GetInt32()) + 1);
@@ -30,6 +32,14 @@ public sealed class AddTranslationVersionTests(ReferralsApp app)
         currentHebrew.GetProperty("id").GetGuid().ShouldBe(added.GetProperty("id").GetGuid());
         after.Where(Hebrew).Count().ShouldBe(before.Where(Hebrew).Count() + 1);
         (await redis.GetDatabase().KeyExistsAsync($"translations:{key}:he")).ShouldBeFalse();
+        var invalidation = published.ShouldHaveSingleItem();
+        invalidation.Key.ShouldBe(DevShops.Main.ToString());
+        invalidation.Headers["event_type"].ShouldBe("cache.invalidate");
+        invalidation.Headers["schema_version"].ShouldBe("1.0.0");
+        invalidation.Headers.ShouldContainKey("correlation_id");
+        invalidation.Payload.GetProperty("type").GetString().ShouldBe("translation");
+        invalidation.Payload.GetProperty("locale").GetString().ShouldBe("he");
+        invalidation.Payload.GetProperty("shop_id").GetGuid().ShouldBe(DevShops.Main);
     }
 
     [Theory]
@@ -68,6 +78,8 @@ public sealed class AddTranslationVersionTests(ReferralsApp app)
         using var viewer = app.AdminClient(DevShops.AdminToken(DevShops.Main, scope: "merchant:referrals:view"));
         using var otherShopAdmin = app.AdminClient(DevShops.AdminToken(DevShops.Other));
         using var garbled = app.AdminClient("not-a-jwt");
+        using var admin = app.AdminClient(DevShops.AdminToken(DevShops.Main));
+        var versionsBefore = (await admin.ListTranslationsAsync(DevShops.Main, ct, "referral.status.failed")).Count;
 
         var noToken = await anonymous.GetAsync($"/admin/shops/{DevShops.Main}/translations", ct);
         var garbledToken = await garbled.GetAsync($"/admin/shops/{DevShops.Main}/translations", ct);
@@ -80,6 +92,7 @@ public sealed class AddTranslationVersionTests(ReferralsApp app)
         otherShop.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await otherShop.Content.ReadAsStringAsync(ct)).ShouldNotContain("referral.status");
         noToken.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await admin.ListTranslationsAsync(DevShops.Main, ct, "referral.status.failed")).Count.ShouldBe(versionsBefore);
     }
 
     private static bool Hebrew(JsonElement version) => version.GetProperty("locale").GetString() == "he";

@@ -82,7 +82,7 @@ public static class MessagingSetup
                 transport.AutoProvision();
 
             // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
-            options.ListenToKafkaTopic(Topics.CacheInvalidate).ReceiveRawJson<CacheInvalidate>(WireJson);
+            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>();
             // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
             // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.
             options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
