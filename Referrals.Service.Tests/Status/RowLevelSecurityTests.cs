@@ -1,4 +1,6 @@
+using Grpc.Core;
 using Npgsql;
+using Referrals.Contracts.V1;
 using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.StatusReads;
@@ -38,6 +40,38 @@ public sealed class RowLevelSecurityTests(ReferralsApp app)
         var refused = await Should.ThrowAsync<PostgresException>(() => move.ExecuteNonQueryAsync(ct));
 
         refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+    }
+
+    [Fact]
+    public async Task The_service_reads_a_status_from_postgres_as_the_runtime_role()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = await app.CreateReferralAsync(DevShops.Main, DevShops.Customer(DevShops.Main, 52), ct);
+        var token = DevShops.MerchantToken(DevShops.Main);
+
+        // Without the runtime role's grant the read must fail: the owner's own rights are not what it uses.
+        await ExecuteAsync("revoke select on referrals.mt_doc_referral from referrals_runtime", ct);
+        RpcException? withoutGrant;
+        try
+        {
+            withoutGrant = await Should.ThrowAsync<RpcException>(() => app.GetStatusAsync(DevShops.Main, created.ReferralId, token, ct));
+        }
+        finally
+        {
+            await ExecuteAsync("grant select on referrals.mt_doc_referral to referrals_runtime", ct);
+        }
+        var withGrant = await app.GetStatusAsync(DevShops.Main, created.ReferralId, token, ct);
+
+        withoutGrant.StatusCode.ShouldBe(StatusCode.Unknown);
+        withGrant.Status.ShouldBe(ReferralStatus.Pending);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private async Task<List<string>> TenantsVisibleAsync(bool runtimeRole, Guid? shop, CancellationToken ct)
