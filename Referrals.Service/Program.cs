@@ -1,14 +1,19 @@
+using System.Text.Json;
+using FastEndpoints;
 using Referrals.Contracts.Auth.V1;
 using Referrals.Contracts.Core.V1;
 using Referrals.Service.Auth;
 using Referrals.Service.Idempotency;
-using FastEndpoints;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+
+if (args is [CleanupTranslationsCommand.Name, ..])
+    return await CleanupTranslationsCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +25,7 @@ builder.AddNpgsqlDataSource(InfrastructureSettings.Database);
 builder.AddRedisClient(InfrastructureSettings.Redis, settings => settings.DisableTracing = false,
     // Redis down must not stop the service: caches are bypassed, idempotency falls back to Postgres.
     options => options.AbortOnConnectFail = false);
+builder.Services.AddSingleton<CacheEntries>();
 builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
 builder.Services.AddSingleton<KafkaHealthCheck>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -44,26 +50,37 @@ builder.Services.AddGrpcClient<CoreService.CoreServiceClient>(options =>
     .AddInterceptor<CorrelationClientInterceptor>();
 
 builder.AddReferralsMessaging();
+builder.AddShopRowLevelSecurity();
 builder.AddIdempotency();
 builder.AddTranslations();
 builder.AddLinks();
 builder.AddConversions();
-builder.Services.AddFastEndpoints();
+builder.AddStatus();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();
+builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
 
 app.UseMiddleware<CorrelationMiddleware>();
 app.MapConversions();
-app.UseFastEndpoints(options => options.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 app.MapGrpcService<ReferralsGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
 app.MapDefaultEndpoints();
+app.UseFastEndpoints(config =>
+{
+    config.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    config.Errors.UseProblemDetails(problem =>
+    {
+        problem.IndicateErrorCode = true; // the code names the rule that was broken
+        problem.AllowDuplicateErrors = true;
+    });
+});
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the tests' host.</summary>
 public partial class Program;

@@ -15,6 +15,12 @@ public static class DevShops
         DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:view", null,
             ttl ?? TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow);
 
+    public static string AdminToken(Guid shop, string scope = "merchant:referrals:admin") =>
+        DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), scope, null, TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow);
+
+    public static string MerchantTokenWithJti(Guid shop, string jti) =>
+        DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:view", null, TimeSpan.FromHours(1), jti, DateTimeOffset.UtcNow);
+
     public static string CustomerToken(Guid shop, Guid customer) =>
         DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "customer:referrals:view", customer.ToString(),
             TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow);

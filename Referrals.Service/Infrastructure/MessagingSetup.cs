@@ -67,9 +67,6 @@ public static class MessagingSetup
             options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
-            // Produced by every slice that changes what a cache may hold.
-            options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
-
             var transport = options.UseKafka(kafka)
                 .ConfigureClient(client => client.ClientId = "referrals-service")
                 .ConfigureProducers(producer =>
@@ -89,6 +86,13 @@ public static class MessagingSetup
                 transport.AutoProvision();
             if (avroOnTheWire)
                 transport.UseAvroEventContracts();
+
+            // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
+            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>();
+            // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
+            // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.
+            options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);
+            options.PublishMessage<CacheInvalidate>().ToLocalQueue("cache-invalidation");
         });
 
         return builder;

@@ -1,14 +1,10 @@
+using System.CommandLine;
 using Referrals.Bench;
 
-// Benchmarks against a running local stack (bash scripts/run-stack.sh; see bench/README.md).
-// Usage: dotnet run -c Release --project bench/Referrals.Bench -- <scenario> [--option value ...]
-var scenario = args.FirstOrDefault();
-var options = BenchOptions.Parse(args.Skip(1).ToArray());
-switch (scenario)
+// One command per scenario: `dotnet run -c Release --project bench/Referrals.Bench -- <scenario> [options]`.
+var root = new RootCommand("Referrals Service benchmarks, against a running stack (bash scripts/run-stack.sh)")
 {
-    case "webhooks":
-        return await WebhookScenario.RunAsync(options);
-    default:
-        Console.Error.WriteLine("scenarios: webhooks [--orders 1000] [--concurrency 32] [--http URL] [--grpc URL] [--kafka HOST:PORT]");
-        return 2;
-}
+    StatusScenario.Command(),
+    WebhookScenario.Command(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.CommandLine;
 using Confluent.Kafka;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -25,10 +26,23 @@ public static class WebhookScenario
     private const string ShopDomain = "dev-shop.myshopify.com";
     private const string WebhookSecret = "dev-webhook-secret";
 
-    public static async Task<int> RunAsync(BenchOptions options)
+    private sealed record Target(Uri Http, Uri Grpc, string Kafka);
+
+    public static Command Command()
     {
-        var orders = options.Number("orders", 1000);
-        var concurrency = options.Number("concurrency", 32);
+        var orders = new Option<int>("--orders") { Description = "orders to send (each converts one new referral)", DefaultValueFactory = _ => 1000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "webhooks in flight at once", DefaultValueFactory = _ => 32 };
+        var http = new Option<string>("--http") { Description = "the service's HTTP address", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var grpc = new Option<string>("--grpc") { Description = "the service's gRPC address", DefaultValueFactory = _ => "http://127.0.0.1:50060" };
+        var kafka = new Option<string>("--kafka") { Description = "the stack's Kafka bootstrap", DefaultValueFactory = _ => "127.0.0.1:9092" };
+        var command = new Command("webhooks", "orders/create load: conversions/s, webhook 200 and accept -> event latency") { orders, concurrency, http, grpc, kafka };
+        command.SetAction((parsed, _) => RunAsync(new Target(new Uri(parsed.GetValue(http)!), new Uri(parsed.GetValue(grpc)!), parsed.GetValue(kafka)!),
+            parsed.GetValue(orders), parsed.GetValue(concurrency)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Target options, int orders, int concurrency)
+    {
         var shop = DevCustomers.MainShopId;
         Console.WriteLine($"webhooks: {orders} orders, concurrency {concurrency}, {options.Http} / {options.Grpc} / {options.Kafka}");
 
@@ -89,7 +103,7 @@ public static class WebhookScenario
     }
 
     private static async Task<(string ReferralId, string LinkId, long Referrer)[]> CreateReferralsAsync(
-        BenchOptions options, Guid shop, int count, int concurrency)
+        Target options, Guid shop, int count, int concurrency)
     {
         using var channel = GrpcChannel.ForAddress(options.Grpc);
         var client = new ReferralsService.ReferralsServiceClient(channel);

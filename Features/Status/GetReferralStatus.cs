@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Translations;
+
+namespace Referrals.Service.Features.StatusReads;
+
+/// <summary>The status of one referral of a shop, described in a locale (en when the locale is not supported).</summary>
+public sealed record GetReferralStatus(Guid ShopId, Guid ReferralId, string Locale);
+
+public sealed record ReferralStatusAnswer(Guid CustomerId, ReferralStatus Status, string ReferralLinkId, DateTimeOffset UpdatedAt,
+    LocalizedText Description);
+
+/// <summary>
+/// Answers the query in the caller's request, without a message bus hop: a read has no side effects to make
+/// durable, and a cancelled call (the caller's deadline) just stops.
+/// </summary>
+public sealed class AnswerReferralStatus(ReadReferralStatus statuses, LocalizedMessages messages, StatusMetrics metrics)
+{
+    public async Task<ReferralStatusAnswer?> AnswerAsync(GetReferralStatus query, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (view, fromCache) = await statuses.ReadAsync(query.ShopId, query.ReferralId, ct);
+        if (view is null)
+            return null;
+
+        var description = await messages.GetAsync(LocalizedMessages.StatusKey(view.Status.Wire()), query.Locale, ct);
+        metrics.Record(Stopwatch.GetElapsedTime(started), fromCache);
+        return new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description);
+    }
+}
+
+/// <summary>`referrals_status_latency_seconds{cache="hit"|"miss"}`.</summary>
+public sealed class StatusMetrics
+{
+    public const string MeterName = "Referrals.Status";
+    private readonly Histogram<double> _latency;
+
+    public StatusMetrics(IMeterFactory meters) =>
+        _latency = meters.Create(MeterName).CreateHistogram("referrals_status_latency_seconds", unit: "s",
+            description: "GetReferralStatus time in the service, by whether Redis had the status",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5] });
+
+    public void Record(TimeSpan elapsed, bool fromCache) =>
+        _latency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cache", fromCache ? "hit" : "miss"));
+}

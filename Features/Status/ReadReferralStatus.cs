@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Marten;
+using Referrals.Service.Features.Links;
+using Referrals.Service.Infrastructure;
+using Referrals.Service.Tenancy;
+
+namespace Referrals.Service.Features.StatusReads;
+
+/// <summary>What GetReferralStatus needs of a referral, as cached in Redis. No PII: the customer is an id.</summary>
+public sealed record ReferralStatusView(Guid ReferralId, Guid CustomerId, string ReferralLinkId, ReferralStatus Status,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A referral's status through Redis `referral:{shop_id}:{referral_id}` (1 h) in front of Marten. The Postgres
+/// read runs as the runtime role under row-level security for the shop. Redis down: Postgres answers.
+/// </summary>
+public sealed class ReadReferralStatus(IDocumentStore store, ShopRowLevelSecurity security, CacheEntries cache)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromHours(1);
+
+    private static readonly JsonSerializerOptions CacheJson = new(MessagingSetup.WireJson)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <returns>the view (null when the shop has no such referral) and whether Redis answered.</returns>
+    public async Task<(ReferralStatusView? View, bool FromCache)> ReadAsync(Guid shopId, Guid referralId, CancellationToken ct)
+    {
+        var key = CacheInvalidate.ReferralKey(shopId, referralId);
+        if (await cache.TryGetAsync(key) is { } cached)
+            return (JsonSerializer.Deserialize<ReferralStatusView>(cached, CacheJson), true);
+
+        var referral = await security.ReadAsShopAsync(shopId, async transaction =>
+        {
+            var options = Marten.Services.SessionOptions.ForTransaction(transaction);
+            options.TenantId = shopId.ToString();
+            await using var session = store.QuerySession(options);
+            return await session.LoadAsync<Referral>(referralId, ct);
+        }, ct);
+        if (referral is null)
+            return (null, false);
+
+        var view = new ReferralStatusView(referral.Id, referral.CustomerId, referral.ReferralLinkId, referral.Status, referral.UpdatedAt);
+        await cache.TrySetAsync(key, JsonSerializer.Serialize(view, CacheJson), CacheFor);
+        return (view, false);
+    }
+
+    /// <summary>
+    /// Drops the cached status now. Status changes publish `cache.invalidate` through the outbox, which drops it
+    /// too; this is for code that changed a status outside a Wolverine handler.
+    /// </summary>
+    public Task ForgetAsync(Guid shopId, Guid referralId) => cache.TryDropAsync(CacheInvalidate.ReferralKey(shopId, referralId));
+}

@@ -1,0 +1,72 @@
+using FastEndpoints;
+using FluentValidation.Results;
+using Marten;
+using Referrals.Service.Auth;
+using Referrals.Service.Infrastructure;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace Referrals.Service.Features.Translations;
+
+/// <summary>A merchant admin adds a new version of a message in one locale; it becomes the current one.</summary>
+public sealed record AddTranslationVersion(string Key, string Locale, string Value, Guid ShopId);
+
+public sealed record TranslationVersionAdded(Translation? Added, IReadOnlyList<BrokenRule> Broken);
+
+public static class AddTranslationVersionHandler
+{
+    public static async Task<IReadOnlyList<Translation>> LoadAsync(AddTranslationVersion command, IQuerySession db, CancellationToken ct) =>
+        await db.Query<Translation>().Where(t => t.Key == command.Key).ToListAsync(ct);
+
+    public static (TranslationVersionAdded, IMartenOp, OutgoingMessages) Handle(
+        AddTranslationVersion command, IReadOnlyList<Translation> versions, TimeProvider clock)
+    {
+        var current = versions.GroupBy(t => t.Locale).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Version)!);
+        var broken = TranslationRules.Check(command.Key, command.Locale, command.Value,
+            current.ToDictionary(c => c.Key, c => c.Value.Value));
+        if (broken.Count > 0)
+            return (new TranslationVersionAdded(null, broken), MartenOps.Nothing(), []);
+
+        var now = clock.GetUtcNow();
+        var version = current.TryGetValue(command.Locale, out var latest) ? latest.Version + 1 : 1;
+        var added = new Translation(Guid.CreateVersion7(now), command.Key, command.Locale, command.Value, version, now, command.ShopId);
+        // Other holders of the text (the frontend, Points) drop their copies; so does this service's consumer.
+        var invalidate = new CacheInvalidate(LocalizedMessages.CacheKey(command.Key, command.Locale), command.ShopId,
+            CacheInvalidate.TranslationType, command.Locale, now);
+        return (new TranslationVersionAdded(added, []), MartenOps.Insert(added),
+            [KafkaEnvelope.Publish(invalidate, command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion)]);
+    }
+}
+
+public sealed class AddTranslationVersionRequest
+{
+    public Guid ShopId { get; init; }
+    public string Key { get; init; } = "";
+    public string Locale { get; init; } = "";
+    public string Value { get; init; } = "";
+}
+
+/// <summary>POST /admin/shops/{shopId}/translations — 201 with the new current version, or 400 naming the broken rules.</summary>
+public sealed class AddTranslationVersionEndpoint(IMessageBus bus, CacheEntries cache)
+    : Endpoint<AddTranslationVersionRequest, TranslationView>
+{
+    public override void Configure()
+    {
+        Post("/admin/shops/{shopId}/translations");
+        AllowAnonymous(); // ASP.NET authentication is not used: MerchantAdminOnly checks the bearer token with Auth
+        PreProcessor<MerchantAdminOnly<AddTranslationVersionRequest>>();
+    }
+
+    public override async Task HandleAsync(AddTranslationVersionRequest request, CancellationToken ct)
+    {
+        var result = await bus.InvokeAsync<TranslationVersionAdded>(
+            new AddTranslationVersion(request.Key, request.Locale, request.Value, request.ShopId), ct);
+        foreach (var rule in result.Broken)
+            AddError(new ValidationFailure(rule.Field, $"{rule.Rule}: {rule.Reason}") { ErrorCode = rule.Rule });
+        ThrowIfAnyErrors();
+
+        // Committed: the next lookup reads the new version (the cache.invalidate event drops it again later).
+        await cache.TryDropAsync(LocalizedMessages.CacheKey(request.Key, request.Locale));
+        await Send.ResponseAsync(TranslationView.From(result.Added!, isCurrent: true), StatusCodes.Status201Created, ct);
+    }
+}

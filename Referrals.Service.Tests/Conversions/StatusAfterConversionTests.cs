@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Net;
+using Referrals.Contracts.V1;
+using Referrals.Service.Tests.Infrastructure;
+
+namespace Referrals.Service.Tests.Conversions;
+
+public sealed class StatusAfterConversionTests(ReferralsApp app)
+{
+    [Fact]
+    public async Task A_cached_pending_status_reads_completed_within_a_second_of_the_conversion_committing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 71, ct, locale: "ar");
+        var token = DevShops.MerchantToken(link.ShopId);
+        var before = await app.GetStatusAsync(link.ShopId, link.ReferralId.ToString(), token, ct, locale: "ar");
+        await app.GetStatusAsync(link.ShopId, link.ReferralId.ToString(), token, ct, locale: "ar"); // now served from the cache
+        using var http = app.CreateHttpClient();
+
+        (await http.PostOrderAsync(ShopifyWebhooks.Main, ShopifyWebhooks.Order(72, discountCode: link.LinkId), ct: ct))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.ReturnsAsync(() => app.ReferralAsync(link.ShopId, link.ReferralId, ct),
+            referral => referral?.Status == "completed", TimeSpan.FromSeconds(15), ct);
+        var committed = Stopwatch.StartNew();
+        var after = await Eventually.ReturnsAsync(() => app.GetStatusAsync(link.ShopId, link.ReferralId.ToString(), token, ct, locale: "ar"),
+            status => status.Status == ReferralStatus.Completed, TimeSpan.FromSeconds(5), ct);
+
+        before.Status.ShouldBe(ReferralStatus.Pending);
+        committed.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+        after.Locale.ShouldBe("ar");
+        after.Description.ShouldNotBe(before.Description);
+    }
+}
