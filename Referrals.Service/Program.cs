@@ -6,6 +6,7 @@ using FastEndpoints;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
@@ -48,6 +49,7 @@ builder.AddIdempotency();
 builder.AddTranslations();
 builder.AddLinks();
 builder.AddConversions();
+builder.AddTiers();
 builder.Services.AddFastEndpoints();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
@@ -57,7 +59,11 @@ var app = builder.Build();
 
 app.UseMiddleware<CorrelationMiddleware>();
 app.MapConversions();
-app.UseFastEndpoints(options => options.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+app.UseFastEndpoints(options =>
+{
+    options.Serializer.Options.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    options.Errors.UseProblemDetails();
+});
 app.MapGrpcService<ReferralsGrpcService>();
 app.MapGrpcHealthChecksService();
 app.MapGrpcReflectionService();
