@@ -28,6 +28,12 @@ public sealed record Referral(
     /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
+    public static readonly Guid RedactedCustomer = Guid.Empty;
+
+    /// <summary>The same referral without its referrer's identity: it still counts, it no longer says whose it was.</summary>
+    public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer };
+
     public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string? reason = null) =>
         ReferralTransitions.CanMove(Status, next)
             ? this with

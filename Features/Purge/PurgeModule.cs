@@ -17,6 +17,8 @@ public static class PurgeModule
         builder.Services.ConfigureWolverine(options =>
         {
             options.PublishMessage<PurgeShopData>().ToLocalQueue(Queue).UseDurableInbox();
+            options.PublishMessage<RedactCustomer>().ToLocalQueue(Queue).UseDurableInbox();
+            options.PublishMessage<RedactShop>().ToLocalQueue(Queue).UseDurableInbox();
         });
         return builder;
     }
