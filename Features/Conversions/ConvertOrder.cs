@@ -2,6 +2,7 @@ using System.Text.Json;
 using Marten;
 using JasperFx;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Infrastructure;
@@ -41,7 +42,8 @@ public sealed record ConversionFacts(
     Referral? Referral,
     Guid? ReferredCustomerId,
     bool ReferrerKnown,
-    LocalizedText? Description);
+    LocalizedText? Description,
+    ReferralBonus? Bonus = null);
 
 /// <summary>
 /// Outcomes, in the order they are checked: already_processed · no_referral · unknown_referral_code ·
@@ -84,7 +86,8 @@ public static class ConvertOrderHandler
             : null;
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
         var description = await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
-        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description);
+        var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
+        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus);
     }
 
     public static (IMartenOp, IMartenOp, OutgoingMessages) Handle(
@@ -115,8 +118,12 @@ public static class ConvertOrderHandler
         if (referral.Status != ReferralStatus.Completed)
             return (processed, MartenOps.Store(referral), [invalidate]);
 
+        // A referrer holding a VIP tier: the conversion carries the tier's bonus (Features/Tiers/ApplyVipTier.cs).
+        if (facts.Bonus is { } bonus)
+            referral = referral with { BonusTierId = bonus.TierId };
         var completed = new ReferralCompleted(Guid.CreateVersion7(now), referral.CustomerId, order.ShopId, referral.Id,
-            referral.Status.Wire(), referral.Locale, facts.Description!.Value, ReferralCompleted.CurrentSchemaVersion, now, correlationId);
+            referral.Status.Wire(), referral.Locale, facts.Description!.Value, ReferralCompleted.CurrentSchemaVersion, now, correlationId,
+            facts.Bonus?.TierId, facts.Bonus?.Multiplier ?? 1.0, facts.Bonus?.BonusPoints ?? 0);
         var thankYou = new ReferralTask(Guid.CreateVersion7(now), facts.ReferredCustomerId!.Value, order.ShopId, ReferralTask.ThankYou,
             referral.Locale, now, correlationId);
 

@@ -23,7 +23,8 @@ public static class CreateReferralHandler
 
         var now = clock.GetUtcNow();
         var referral = new Referral(Guid.CreateVersion7(now), command.CustomerId, ReferralLinkIds.New(), ReferralStatus.Pending,
-            command.Locale, command.RequestId, "1.0.0", now, now);
+            command.Locale, command.RequestId, "1.0.0", now, now)
+        { CorrelationId = CorrelationId.Current };
         var invite = new ReferralTask(Guid.CreateVersion7(now), command.CustomerId, command.ShopId, ReferralTask.Invite,
             command.Locale, now, CorrelationId.Current ?? Guid.NewGuid().ToString());
 

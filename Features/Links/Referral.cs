@@ -19,8 +19,30 @@ public sealed record Referral(
     /// <summary>Why the referral is in its status, when that is not obvious (e.g. "self_referral"). No PII.</summary>
     public string? StatusReason { get; init; }
 
+    /// <summary>When the referral converted; tier bonuses look back from a tier assignment to this moment.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The VIP tier whose bonus this referral carried (at conversion, or applied later). Null: none yet.</summary>
+    public string? BonusTierId { get; init; }
+
+    /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
+    public static readonly Guid RedactedCustomer = Guid.Empty;
+
+    /// <summary>The same referral without its referrer's identity: it still counts, it no longer says whose it was.</summary>
+    public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer };
+
     public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string? reason = null) =>
         ReferralTransitions.CanMove(Status, next)
-            ? this with { Status = next, UpdatedAt = now, StatusReason = reason }
+            ? this with
+            {
+                Status = next,
+                UpdatedAt = now,
+                StatusReason = reason,
+                CompletedAt = next == ReferralStatus.Completed ? now : CompletedAt,
+                CorrelationId = Infrastructure.CorrelationId.Current ?? CorrelationId,
+            }
             : throw new IllegalReferralTransitionException(Status, next);
 }

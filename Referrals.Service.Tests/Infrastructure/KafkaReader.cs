@@ -29,12 +29,30 @@ public static class KafkaReader
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message is null)
                 continue;
-            var record = new KafkaRecord(result.Topic, result.Message.Key, JsonDocument.Parse(result.Message.Value).RootElement.Clone(),
+            // referrals.dlq also holds poison messages exactly as they arrived (e.g. a malformed vip_tier.assigned).
+            if (!TryParse(result.Message.Value, out var payload))
+                continue;
+            var record = new KafkaRecord(result.Topic, result.Message.Key, payload,
                 (result.Message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())));
             if (match(record))
                 found.Add(record);
         }
         consumer.Close();
         return found;
+    }
+
+    private static bool TryParse(byte[] value, out JsonElement payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(value);
+            payload = document.RootElement.Clone();
+            return true;
+        }
+        catch (JsonException)
+        {
+            payload = default;
+            return false;
+        }
     }
 }

@@ -52,7 +52,20 @@ public static class ShopifyWebhooks
         return request;
     }
 
-    public static Task<HttpResponseMessage> PostOrderAsync(this HttpClient http, DevShop shop, string body, string? webhookId = null,
-        CancellationToken ct = default) =>
-        http.SendAsync(SignedRequest(shop, body, webhookId ?? Guid.NewGuid().ToString()), ct);
+    /// <summary>
+    /// Delivers a signed webhook the way Shopify does: a 429 is delivered again after its Retry-After. Tests run one
+    /// after another against one shop, so a burst in one test can leave the next inside the same rate-limit second.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostOrderAsync(this HttpClient http, DevShop shop, string body, string? webhookId = null,
+        CancellationToken ct = default)
+    {
+        webhookId ??= Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await http.SendAsync(SignedRequest(shop, body, webhookId), ct);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt == 5)
+                return response;
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+        }
+    }
 }

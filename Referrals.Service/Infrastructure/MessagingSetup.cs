@@ -27,6 +27,12 @@ public static class MessagingSetup
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
+    /// <summary>
+    /// One consumer group per consumed topic: listeners that share a group rebalance each other every time one of
+    /// them joins or leaves, pausing topics that have nothing to do with the change.
+    /// </summary>
+    public static string ConsumerGroup(string topic) => $"referrals-service.{topic}";
+
     public static WebApplicationBuilder AddReferralsMessaging(this WebApplicationBuilder builder)
     {
         builder.Services.AddMarten(options =>
@@ -88,7 +94,8 @@ public static class MessagingSetup
                 transport.UseAvroEventContracts();
 
             // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
-            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>();
+            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>()
+                .ExtendConsumerConfiguration(consumer => consumer.GroupId = ConsumerGroup(Topics.CacheInvalidate));
             // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
             // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.
             options.PublishMessage<CacheInvalidate>().ToKafkaTopic(Topics.CacheInvalidate);

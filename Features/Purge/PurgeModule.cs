@@ -1,0 +1,25 @@
+using Marten;
+using Wolverine;
+
+namespace Referrals.Service.Features.Purge;
+
+public static class PurgeModule
+{
+    public const string Queue = "purge";
+
+    /// <summary>The scope AdminCore's own token carries to call PurgeAuditLogs.</summary>
+    public const string AdminPurgeScope = "admin:audit:purge";
+
+    public static WebApplicationBuilder AddPurge(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureMarten(options => options.Schema.For<AuditPurge>().UseOptimisticConcurrency(true));
+        builder.Services.InitializeMartenWith(new ReferralAuditTrail());
+        builder.Services.ConfigureWolverine(options =>
+        {
+            options.PublishMessage<PurgeShopData>().ToLocalQueue(Queue).UseDurableInbox();
+            options.PublishMessage<RedactCustomer>().ToLocalQueue(Queue).UseDurableInbox();
+            options.PublishMessage<RedactShop>().ToLocalQueue(Queue).UseDurableInbox();
+        });
+        return builder;
+    }
+}

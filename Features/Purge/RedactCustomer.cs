@@ -1,0 +1,38 @@
+using Marten;
+using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Tiers;
+using StackExchange.Redis;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+
+namespace Referrals.Service.Features.Purge;
+
+/// <summary>Remove a customer's identity from a shop's data (for its shop, tenant).</summary>
+public sealed record RedactCustomer(Guid ShopId, Guid CustomerId);
+
+/// <summary>
+/// The customer's referrals stay (they still count) but no longer name them (<see cref="Referral.WithoutReferrer"/>);
+/// the audit entries only name referrals, so the trail stays and its link to the customer goes with it. Their VIP
+/// tier is forgotten and the referrals' cached statuses are dropped from Redis.
+/// </summary>
+public static class RedactCustomerHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        chain.OnAnyException()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
+            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+
+    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactCustomer redact, IDocumentSession db, IConnectionMultiplexer redis,
+        ILogger logger, CancellationToken ct)
+    {
+        var referrals = await ReferralsOfCustomer.ListAsync(db, redact.CustomerId, ct);
+        if (referrals.Count > 0)
+            await redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey($"referral:{redact.ShopId}:{r.Id}"))]);
+
+        logger.LogInformation("Redacted a customer of shop {ShopId}: {ReferralCount} referral(s) kept without their referrer",
+            redact.ShopId, referrals.Count);
+        return (referrals.Count > 0 ? MartenOps.StoreMany([.. referrals.Select(r => r.WithoutReferrer())]) : MartenOps.Nothing(),
+            CustomerTiers.Forget(redact.CustomerId));
+    }
+}

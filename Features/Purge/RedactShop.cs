@@ -1,0 +1,37 @@
+using Marten;
+using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Tiers;
+using Referrals.Service.Idempotency;
+using StackExchange.Redis;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+
+namespace Referrals.Service.Features.Purge;
+
+/// <summary>Erase everything of a shop's customers (for its shop, tenant).</summary>
+public sealed record RedactShop(Guid ShopId);
+
+/// <summary>
+/// Erases the shop's referrals, customer tiers, processed_events, audit entries and Redis keys. The shop's
+/// registration (domain, webhook secret) and its bonus policy are the merchant's settings, not customer data, and
+/// stay until the shop itself is removed. Idempotent; a failure retries the whole of it.
+/// </summary>
+public static class RedactShopHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        chain.OnAnyException()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
+            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+
+    public static async Task<IMartenOp> Handle(RedactShop redact, IDocumentSession db, IConnectionMultiplexer redis, ILogger logger)
+    {
+        var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), redact.ShopId);
+        var shop = redact.ShopId.ToString();
+        db.QueueSqlCommand($"delete from {ReferralAuditTrail.Table} where tenant_id = ?", shop);
+        db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));
+        db.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
+        logger.LogInformation("Redacted shop {ShopId} ({RedisKeys} Redis keys)", redact.ShopId, erasedKeys);
+        return CustomerTiers.ForgetAll();
+    }
+}

@@ -1,0 +1,28 @@
+using Grpc.Core;
+using Referrals.Contracts.V1;
+using Referrals.Service.Auth;
+using Referrals.Service.Features.Purge;
+
+namespace Referrals.Service.Features;
+
+public sealed partial class ReferralsGrpcService
+{
+    /// <summary>
+    /// AdminCore calls with its own token in metadata (scope <see cref="PurgeModule.AdminPurgeScope"/>); jwt_token is
+    /// the token of the merchant who asked, validated through Auth (revoked, expired or invalid → UNAUTHENTICATED) and
+    /// a merchant token of shop_id (else PERMISSION_DENIED). Nothing is recorded or erased unless all of it holds.
+    /// </summary>
+    public override async Task<PurgeAuditLogsResponse> PurgeAuditLogs(PurgeAuditLogsRequest request, ServerCallContext context)
+    {
+        var shopId = RpcGuard.Uuid(request.ShopId, "shop_id");
+        var merchantToken = RpcGuard.Text(request.JwtToken, "jwt_token", maxLength: 8192);
+        RpcGuard.Allow(AuthenticateCaller.Caller(context).Scopes.Contains(PurgeModule.AdminPurgeScope),
+            $"the caller's token lacks the {PurgeModule.AdminPurgeScope} scope");
+        var tokens = context.GetHttpContext().RequestServices.GetRequiredService<ValidateCallerToken>();
+        var merchant = await tokens.ValidateAsync(merchantToken, context.CancellationToken);
+        RpcGuard.Allow(merchant.IsMerchantOf(shopId), "jwt_token is not a merchant token of this shop");
+
+        var accepted = await bus.InvokeAsync<PurgeAccepted>(new RequestAuditPurge(shopId), context.CancellationToken);
+        return new PurgeAuditLogsResponse { PurgeId = accepted.PurgeId.ToString(), Status = accepted.Status };
+    }
+}

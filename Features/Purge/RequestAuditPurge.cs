@@ -1,0 +1,39 @@
+using JasperFx;
+using Marten;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+
+namespace Referrals.Service.Features.Purge;
+
+/// <summary>A merchant's purge of the shop's audit data, already authorized.</summary>
+public sealed record RequestAuditPurge(Guid ShopId);
+
+public sealed record PurgeAccepted(Guid PurgeId, string Status);
+
+/// <summary>
+/// Idempotent while it runs: asking again answers the running purge's purge_id. Otherwise (none yet, or the last
+/// one completed) a new purge is recorded and <see cref="PurgeShopData"/> queued durably, in one transaction.
+/// </summary>
+public static class RequestAuditPurgeHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        // Two requests at once: the loser retries and answers the winner's purge.
+        chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
+
+    public static Task<AuditPurge?> LoadAsync(RequestAuditPurge request, IDocumentSession db, CancellationToken ct) =>
+        db.LoadAsync<AuditPurge>(request.ShopId, ct);
+
+    public static (PurgeAccepted, IMartenOp, OutgoingMessages) Handle(RequestAuditPurge request, AuditPurge? latest, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        if (latest is { State: PurgeState.Running })
+            return (new PurgeAccepted(latest.PurgeId, latest.Status), MartenOps.Nothing(), []);
+
+        var purge = new AuditPurge(request.ShopId, Guid.CreateVersion7(now), PurgeState.Running, now, null);
+        return (new PurgeAccepted(purge.PurgeId, purge.Status),
+            latest is null ? MartenOps.Insert(purge) : MartenOps.Store(purge),
+            [new PurgeShopData(request.ShopId, purge.PurgeId).WithDeliveryOptions(new DeliveryOptions { TenantId = request.ShopId.ToString() })]);
+    }
+}

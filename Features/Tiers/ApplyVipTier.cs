@@ -1,0 +1,103 @@
+using Marten;
+using JasperFx;
+using Referrals.Service.Features.Conversions;
+using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Translations;
+using Referrals.Service.Idempotency;
+using Referrals.Service.Infrastructure;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+
+namespace Referrals.Service.Features.Tiers;
+
+/// <summary>A checked `vip_tier.assigned`, for its shop (tenant).</summary>
+public sealed record ApplyVipTier(Guid EventId, Guid ShopId, Guid CustomerId, string TierId, DateTimeOffset AssignedAt);
+
+/// <summary>Everything the decision needs, loaded before it is made.</summary>
+public sealed record TierFacts(
+    ProcessedEvent? Seen,
+    CustomerTier? Current,
+    BonusPolicy? Policy,
+    IReadOnlyList<Referral> CompletedReferrals,
+    IReadOnlyDictionary<string, string> RewardedDescriptions);
+
+/// <summary>
+/// The bonus rule. An assignment counts only if its assigned_at is newer than the customer's stored one (older
+/// or equal: "stale", nothing changes), and only once per event_id (processed_events). A counted assignment
+/// becomes the customer's tier, and every referral of theirs that is `completed` (converted, not yet rewarded),
+/// converted no earlier than the policy's look-back window before assigned_at, and has not already carried this
+/// tier's bonus, gets it: it moves completed → rewarded and a `referral.completed` with status `rewarded` and the
+/// tier's bonus goes out. `rewarded` is final, so a referral gets at most one bonus after its conversion, and
+/// never twice for one (referral, tier) whatever the delivery order or count.
+/// </summary>
+public static class ApplyVipTierHandler
+{
+    public const string ReasonPrefix = "vip_tier ";
+
+    public static void Configure(HandlerChain chain) =>
+        // Two events of one customer at once: the loser retries and decides on what the winner committed.
+        chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
+
+    public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages, CancellationToken ct)
+    {
+        var seen = await db.LoadAsync<ProcessedEvent>(command.EventId.ToString(), ct);
+        if (seen is { State: ProcessingState.Processed })
+            return new TierFacts(seen, null, null, [], new Dictionary<string, string>());
+
+        var current = await db.LoadAsync<CustomerTier>(command.CustomerId, ct);
+        var policy = await db.LoadAsync<BonusPolicy>(command.ShopId, ct);
+        var completed = await db.Query<Referral>()
+            .Where(r => r.CustomerId == command.CustomerId && r.Status == ReferralStatus.Completed)
+            .ToListAsync(ct);
+        var descriptions = new Dictionary<string, string>();
+        foreach (var locale in completed.Select(r => r.Locale).Distinct())
+            descriptions[locale] = (await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
+        return new TierFacts(seen, current, policy, completed, descriptions);
+    }
+
+    public static (IMartenOp, IMartenOp, IMartenOp, OutgoingMessages) Handle(
+        ApplyVipTier command, TierFacts facts, TimeProvider clock, ReferralsMetrics metrics)
+    {
+        if (facts.Seen is { State: ProcessingState.Processed })
+            return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), []);
+
+        var now = clock.GetUtcNow();
+        var remember = new RememberProcessed(command.ShopId, command.EventId.ToString());
+        if (facts.Current is { } current && command.AssignedAt <= current.AssignedAt)
+            return (Processed(command, "stale", now), MartenOps.Nothing(), MartenOps.Nothing(), [remember]);
+
+        var tier = new CustomerTier(command.CustomerId, command.TierId, command.AssignedAt, command.EventId.ToString(), now);
+        IMartenOp storeTier = facts.Current is null ? MartenOps.Insert(tier) : MartenOps.Store(tier);
+        if (facts.Policy?.BonusFor(command.TierId) is not { } bonus)
+            return (Processed(command, "tier_without_bonus", now), storeTier, MartenOps.Nothing(), [remember]);
+
+        var since = command.AssignedAt - TimeSpan.FromDays(facts.Policy.LookBackDays);
+        var rewarded = facts.CompletedReferrals
+            .Where(r => r.Status == ReferralStatus.Completed && r.CompletedAt >= since && r.BonusTierId != command.TierId)
+            .Select(r => r.MoveTo(ReferralStatus.Rewarded, now, ReasonPrefix + command.TierId) with { BonusTierId = command.TierId })
+            .ToArray();
+
+        var correlationId = CorrelationId.Current ?? Guid.NewGuid().ToString();
+        var messages = new OutgoingMessages { remember };
+        foreach (var referral in rewarded)
+        {
+            var completed = new ReferralCompleted(Guid.CreateVersion7(now), referral.CustomerId, command.ShopId, referral.Id,
+                referral.Status.Wire(), referral.Locale, facts.RewardedDescriptions[referral.Locale], ReferralCompleted.CurrentSchemaVersion,
+                now, correlationId, bonus.TierId, bonus.Multiplier, bonus.BonusPoints);
+            messages.Add(KafkaEnvelope.Publish(completed, command.ShopId, ReferralCompleted.EventType, ReferralCompleted.CurrentSchemaVersion));
+            messages.Add(KafkaEnvelope.Publish(
+                new CacheInvalidate(CacheInvalidate.ReferralKey(command.ShopId, referral.Id), command.ShopId, CacheInvalidate.ReferralType, referral.Locale, now),
+                command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion));
+            metrics.Conversion(referral.Status.Wire(), referral.Locale);
+        }
+
+        return (Processed(command, rewarded.Length > 0 ? "bonus_applied" : "tier_assigned", now), storeTier,
+            rewarded.Length > 0 ? MartenOps.StoreMany(rewarded) : MartenOps.Nothing(), messages);
+    }
+
+    // Inserted, not upserted: two deliveries of one event racing each other cannot both commit.
+    private static InsertDoc<ProcessedEvent> Processed(ApplyVipTier command, string outcome, DateTimeOffset now) =>
+        MartenOps.Insert(new ProcessedEvent(command.EventId.ToString(), VipTierAssigned.EventType, ProcessingState.Processed, outcome, now, now));
+}

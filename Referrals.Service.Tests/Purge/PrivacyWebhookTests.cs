@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Referrals.Service.Tests.Conversions;
+using Referrals.Service.Tests.Infrastructure;
+using Referrals.Service.Tests.Tiers;
+
+namespace Referrals.Service.Tests.Purge;
+
+public sealed class PrivacyWebhookTests(ReferralsApp app)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly long[] OrdersRequested = [299938];
+
+    [Theory]
+    [InlineData("/customers/data_request")]
+    [InlineData("/customers/redact")]
+    [InlineData("/shop/redact")]
+    public async Task A_privacy_webhook_with_a_forged_signature_gets_401_and_changes_nothing(string route)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 861, 862, ct);
+        using var http = app.CreateHttpClient();
+
+        var forged = await http.SendAsync(Signed(route, ShopifyWebhooks.Main with { Secret = "guessed" }, CustomerBody(861)), ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), ct); // a wrongly accepted redaction would act within this
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await forged.Content.ReadAsStringAsync(ct)).ShouldContain("invalid_signature");
+        (await ReferrerOfAsync(link.ShopId, link.ReferralId, ct)).ShouldBe(link.Referrer);
+        (await app.AuditTrailAsync(link.ReferralId, ct)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_data_request_answers_the_customers_referrals_as_ids_and_statuses_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 871, 872, ct);
+        using var http = app.CreateHttpClient();
+
+        var response = await http.SendAsync(Signed("/customers/data_request", ShopifyWebhooks.Main, CustomerBody(871)), ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        answer.GetProperty("customer_id").GetGuid().ShouldBe(link.Referrer);
+        var referral = answer.GetProperty("referrals").EnumerateArray().ShouldHaveSingleItem();
+        referral.GetProperty("referral_id").GetGuid().ShouldBe(link.ReferralId);
+        referral.GetProperty("status").GetString().ShouldBe("completed");
+        answer.ToString().ShouldNotContain("@");
+    }
+
+    [Fact]
+    public async Task A_customer_redaction_keeps_their_referrals_and_audit_entries_but_removes_their_identity_and_tier()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 881, 882, ct);
+        var tierEvent = Guid.NewGuid();
+        await app.ProduceAsync(DevShops.Main.ToString(), CampaignEvents.TierAssigned(tierEvent, DevShops.Main, link.Referrer, "bronze", DateTimeOffset.UtcNow));
+        await app.ProcessedAsync(DevShops.Main, tierEvent, ct);
+        using var http = app.CreateHttpClient();
+
+        var response = await http.SendAsync(Signed("/customers/redact", ShopifyWebhooks.Main, CustomerBody(881)), ct);
+        var referrer = await Eventually.ReturnsAsync(() => ReferrerOfAsync(link.ShopId, link.ReferralId, ct), id => id == Guid.Empty, Wait, ct);
+        var answer = await (await http.SendAsync(Signed("/customers/data_request", ShopifyWebhooks.Main, CustomerBody(881)), ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        referrer.ShouldBe(Guid.Empty);
+        (await app.ReferralAsync(link.ShopId, link.ReferralId, ct))!.Status.ShouldBe("rewarded");
+        (await app.AuditTrailAsync(link.ReferralId, ct)).Count.ShouldBe(3); // created, completed, rewarded: the trail stays
+        (await app.TierOfAsync(DevShops.Main, link.Referrer, ct)).ShouldBeNull();
+        answer.GetProperty("referrals").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_shop_redaction_erases_everything_of_the_shop_and_nothing_of_another_shop()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var mine = await ConvertedReferralAsync(ShopifyWebhooks.Main, 891, 892, ct);
+        var theirs = await ConvertedReferralAsync(ShopifyWebhooks.Other, 891, 892, ct);
+        var otherTier = Guid.NewGuid();
+        await app.ProduceAsync(DevShops.Other.ToString(), CampaignEvents.TierAssigned(otherTier, DevShops.Other, theirs.Referrer, "gold", DateTimeOffset.UtcNow));
+        await app.ProcessedAsync(DevShops.Other, otherTier, ct);
+        // The other shop's key names no referral, so no status change of the run can drop it; only a purge could.
+        var otherShopsKey = $"referral:{DevShops.Other}:{Guid.NewGuid()}";
+        await app.SetRedisKeysAsync($"referral:{DevShops.Main}:{mine.ReferralId}", otherShopsKey);
+        var otherBefore = (Audit: await app.AuditEntriesAsync(DevShops.Other, ct), Processed: await app.ProcessedEventsAsync(DevShops.Other, ct));
+        using var http = app.CreateHttpClient();
+
+        var response = await http.SendAsync(Signed("/shop/redact", ShopifyWebhooks.Main, "{\"shop_id\": 954889, \"shop_domain\": \"dev-shop.myshopify.com\"}"), ct);
+        await Eventually.ReturnsAsync(() => app.ReferralAsync(mine.ShopId, mine.ReferralId, ct), referral => referral is null, Wait, ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.AuditEntriesAsync(DevShops.Main, ct)).ShouldBe(0);
+        (await app.ProcessedEventsAsync(DevShops.Main, ct)).ShouldBe(0);
+        (await app.RedisKeysAsync(DevShops.Main)).ShouldBeEmpty();
+        (await app.ReferralAsync(theirs.ShopId, theirs.ReferralId, ct))!.Status.ShouldBe("rewarded");
+        (await app.TierOfAsync(DevShops.Other, theirs.Referrer, ct)).ShouldBe("gold");
+        (await app.AuditEntriesAsync(DevShops.Other, ct)).ShouldBe(otherBefore.Audit);
+        (await app.ProcessedEventsAsync(DevShops.Other, ct)).ShouldBe(otherBefore.Processed);
+        (await app.RedisKeysAsync(DevShops.Other)).ShouldContain(otherShopsKey);
+    }
+
+    private static string CustomerBody(long shopifyCustomer) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["shop_id"] = 954889,
+        ["shop_domain"] = "dev-shop.myshopify.com",
+        ["customer"] = new Dictionary<string, object> { ["id"] = shopifyCustomer, ["email"] = "buyer@example.com", ["phone"] = "+15555550123" },
+        ["orders_requested"] = OrdersRequested,
+    });
+
+    private static HttpRequestMessage Signed(string route, ShopifyWebhooks.DevShop shop, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Shopify-Topic", route.TrimStart('/'));
+        request.Headers.Add("X-Shopify-Shop-Domain", shop.Domain);
+        request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Shopify-Hmac-Sha256", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
+        return request;
+    }
+
+    private async Task<Guid?> ReferrerOfAsync(Guid shop, Guid referralId, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("select data->>'customer_id' from referrals.mt_doc_referral where tenant_id = @shop and id = @id", connection);
+        command.Parameters.AddWithValue("shop", shop.ToString());
+        command.Parameters.AddWithValue("id", referralId);
+        return await command.ExecuteScalarAsync(ct) is string id ? Guid.Parse(id) : null;
+    }
+
+    private async Task<ConversionFlow.CreatedLink> ConvertedReferralAsync(ShopifyWebhooks.DevShop shop, long referrerNumber, long buyerNumber, CancellationToken ct)
+    {
+        var link = await app.CreateReferralAsync(shop, referrerNumber, ct);
+        using var http = app.CreateHttpClient();
+        (await http.PostOrderAsync(shop, ShopifyWebhooks.Order(buyerNumber, discountCode: link.LinkId), ct: ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.ReturnsAsync(() => app.ReferralAsync(link.ShopId, link.ReferralId, ct), r => r?.Status == "completed", Wait, ct);
+        return link;
+    }
+}
