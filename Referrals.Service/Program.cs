@@ -6,9 +6,13 @@ using FastEndpoints;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+
+if (OperatorCommands.Handles(args))
+    return await OperatorCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -48,6 +52,7 @@ builder.AddIdempotency();
 builder.AddTranslations();
 builder.AddLinks();
 builder.AddConversions();
+builder.AddReplay();
 builder.Services.AddFastEndpoints();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
@@ -64,6 +69,7 @@ app.MapGrpcReflectionService();
 app.MapDefaultEndpoints();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to the tests' host.</summary>
 public partial class Program;
