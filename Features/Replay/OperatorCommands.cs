@@ -5,11 +5,11 @@ namespace Referrals.Service.Features.Replay;
 /// <summary>Runs one of this slice's operator commands instead of the service (Program.cs dispatches here).</summary>
 public static class OperatorCommands
 {
-    public static bool Handles(string[] args) => args is [ReprocessDlqCommand.Name, ..];
+    public static bool Handles(string[] args) => args is [ReprocessDlqCommand.Name or ReplayCommand.Name, ..];
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Referrals.Service operator commands") { ReprocessDlqCommand.Create() };
+        var root = new RootCommand("Referrals.Service operator commands") { ReprocessDlqCommand.Create(), ReplayCommand.Create() };
         var parsed = root.Parse(args);
         foreach (var error in parsed.Errors)
             await Console.Error.WriteLineAsync($"error: {error.Message}");

@@ -130,4 +130,24 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
         rerun.ExitCode.ShouldBe(0, rerun.Errors);
         replayed.Select(r => r.Header("dlq_id")).OrderBy(id => id).ShouldBe(ids.OrderBy(id => id)); // each once
     }
+
+    [Fact]
+    public async Task A_dead_letter_that_failed_three_reprocessings_stays_parked_and_is_reported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hour = ReplayMessages.PrivateHour();
+        var id = $"parked-{Guid.NewGuid():N}";
+        var thirdFailure = ReplayMessages.DeadLetter(DevShops.Main, id, hour.AddMinutes(5));
+        await RawKafka.ProduceAsync(app.KafkaBootstrap, "referrals.dlq",
+            [thirdFailure with { Headers = [.. thirdFailure.Headers, ("dlq_reprocessings", "3"u8.ToArray())] }], ct);
+
+        var outcome = await app.RunAsync(ct, "reprocess-dlq", "--from", hour.ToString("O", CultureInfo.InvariantCulture),
+            "--to", hour.AddHours(1).ToString("O", CultureInfo.InvariantCulture), "--apply");
+        var replayed = RawKafka.Read(app.KafkaBootstrap, "referrals.replay", r => r.Header("dlq_id") == id, 1, TimeSpan.FromSeconds(3), ct);
+
+        outcome.ExitCode.ShouldBe(0, outcome.Errors);
+        outcome.Output.ShouldContain("parked after 3 failed reprocessings: 1");
+        outcome.Output.ShouldContain($"stays parked: {id} ");
+        replayed.ShouldBeEmpty();
+    }
 }
