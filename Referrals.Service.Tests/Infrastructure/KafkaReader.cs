@@ -29,12 +29,27 @@ public static class KafkaReader
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message is null)
                 continue;
-            var record = new KafkaRecord(result.Topic, result.Message.Key, JsonDocument.Parse(result.Message.Value).RootElement.Clone(),
+            // referrals.dlq holds what could not be read, by design: skip payloads that are not JSON.
+            if (Json(result.Message.Value) is not { } payload)
+                continue;
+            var record = new KafkaRecord(result.Topic, result.Message.Key, payload,
                 (result.Message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())));
             if (match(record))
                 found.Add(record);
         }
         consumer.Close();
         return found;
+    }
+
+    private static JsonElement? Json(byte[]? value)
+    {
+        try
+        {
+            return value is null ? null : JsonDocument.Parse(value).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

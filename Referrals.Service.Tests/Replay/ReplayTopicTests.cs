@@ -30,7 +30,8 @@ public sealed class ReplayTopicTests(ReferralsApp app)
         var poisonId = Guid.NewGuid().ToString();
         var poison = parked.DeadLetter with
         {
-            Value = "{\"shop_id\": not json"u8.ToArray(),
+            // JSON, so that every reader of referrals.dlq can still parse it, but not a ConvertOrder Wolverine can bind.
+            Value = "{\"shop_id\":\"not-a-uuid\",\"order_id\":\"nine\"}"u8.ToArray(),
             // Wolverine's own headers say it is a ConvertOrder; it has never failed before.
             Headers = [.. parked.DeadLetter.Headers.Where(h => h.Name != "id" && !h.Name.StartsWith("dlq_", StringComparison.Ordinal)),
                 ("id", System.Text.Encoding.UTF8.GetBytes(poisonId))],
@@ -42,7 +43,7 @@ public sealed class ReplayTopicTests(ReferralsApp app)
         var parkedPoison = RawKafka.Read(app.KafkaBootstrap, "referrals.dlq", r => r.Header("id") == poisonId, 2, TimeSpan.FromSeconds(8), ct);
 
         var deadLetter = parkedPoison.ShouldHaveSingleItem(); // once: no retries
-        deadLetter.ValueText.ShouldBe("{\"shop_id\": not json");
+        deadLetter.ValueText.ShouldBe("{\"shop_id\":\"not-a-uuid\",\"order_id\":\"nine\"}");
         deadLetter.KeyText.ShouldBe(parked.Link.ShopId.ToString());
         deadLetter.Header("exception-type").ShouldNotBeNull();
         deadLetter.Header("dlq_error_type").ShouldBeNull(); // never reached a handler
