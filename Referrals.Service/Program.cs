@@ -10,12 +10,15 @@ using Referrals.Service.Features.Links;
 using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Purge;
 using Referrals.Service.Features.Tiers;
+using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 
 if (args is [CleanupTranslationsCommand.Name, ..])
     return await CleanupTranslationsCommand.RunAsync(args);
+if (OperatorCommands.Handles(args))
+    return await OperatorCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -60,6 +63,7 @@ builder.AddConversions();
 builder.AddStatus();
 builder.AddTiers();
 builder.AddPurge();
+builder.AddReplay();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();
 builder.Services.AddGrpcReflection();

@@ -7,32 +7,55 @@ namespace Referrals.Service.Infrastructure;
 /// <summary>
 /// Parks a message that failed for good on `referrals.dlq`, through the durable outbox, then settles it.
 /// The dead letter is the original message as it was queued (same payload, key = shop_id, original headers),
-/// plus the failure in headers: dlq_error_type, dlq_error_message, dlq_attempts, dlq_failed_at (ISO 8601),
-/// dlq_source (the endpoint it failed on). Replaying it means putting it back on `referrals.replay` as is.
+/// plus the failure in headers (the envelope is documented in docs/runbooks/dead-letters.md):
+/// <list type="bullet">
+/// <item><c>dlq_id</c> — the dead letter's identity, kept across reprocessings (the first parking assigns it);</item>
+/// <item><c>dlq_error_type</c>, <c>dlq_error_message</c> — the exception's type and message (no payload, no PII);</item>
+/// <item><c>dlq_attempts</c> — attempts made before parking;</item>
+/// <item><c>dlq_first_failed_at</c>, <c>dlq_failed_at</c> — first parking and this failure, ISO 8601 UTC;</item>
+/// <item><c>dlq_source</c> — the endpoint it failed on;</item>
+/// <item><c>dlq_reprocessings</c> — how many times reprocess-dlq sent it back (absent until the first time).</item>
+/// </list>
+/// Errors parsing a Kafka payload never reach a handler: Wolverine's native dead-letter queue moves those
+/// records to the same topic with its own headers (exception-type, exception-message, failed-at).
+/// Replaying a dead letter means putting it back on `referrals.replay` as it is.
 /// </summary>
 public static class DeadLetters
 {
+    public const string IdHeader = "dlq_id";
     public const string ErrorTypeHeader = "dlq_error_type";
     public const string ErrorMessageHeader = "dlq_error_message";
     public const string AttemptsHeader = "dlq_attempts";
+    public const string FirstFailedAtHeader = "dlq_first_failed_at";
     public const string FailedAtHeader = "dlq_failed_at";
     public const string SourceHeader = "dlq_source";
+    public const string ReprocessingsHeader = "dlq_reprocessings";
+
+    /// <summary>Headers Wolverine's native dead-letter queue writes for a record that never reached a handler.</summary>
+    public const string NativeErrorTypeHeader = "exception-type";
+    public const string NativeErrorMessageHeader = "exception-message";
+    public const string NativeFailedAtHeader = "failed-at";
 
     private const int MaxMessageLength = 500;
+
+    public static string Truncate(string message) => message.Length > MaxMessageLength ? message[..MaxMessageLength] : message;
 
     public static async ValueTask ParkAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
     {
         var failed = lifecycle.Envelope ?? throw new InvalidOperationException("no envelope to dead-letter", exception);
         var message = failed.Message ?? throw new InvalidOperationException("the failed envelope has no message", exception);
         var clock = runtime.Services.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
         var options = new DeliveryOptions { TenantId = failed.TenantId, PartitionKey = failed.PartitionKey ?? failed.TenantId };
         foreach (var (name, value) in failed.Headers)
             options.Headers[name] = value;
+        options.Headers[IdHeader] = failed.Headers.GetValueOrDefault(IdHeader) ?? failed.Id.ToString();
         options.Headers[ErrorTypeHeader] = exception.GetType().FullName;
-        options.Headers[ErrorMessageHeader] = exception.Message.Length > MaxMessageLength ? exception.Message[..MaxMessageLength] : exception.Message;
+        options.Headers[ErrorMessageHeader] = Truncate(exception.Message);
         options.Headers[AttemptsHeader] = failed.Attempts.ToString(CultureInfo.InvariantCulture);
-        options.Headers[FailedAtHeader] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        options.Headers[FirstFailedAtHeader] = failed.Headers.GetValueOrDefault(FirstFailedAtHeader) ?? now;
+        options.Headers[FailedAtHeader] = now;
         options.Headers[SourceHeader] = failed.Destination?.ToString();
         if (failed.CorrelationId is { } correlationId)
             options.Headers[KafkaEnvelope.CorrelationIdHeader] = correlationId;

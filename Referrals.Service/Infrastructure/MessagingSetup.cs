@@ -68,6 +68,8 @@ public static class MessagingSetup
             options.Policies.UseDurableInboxOnAllListeners();
             options.Policies.UseDurableOutboxOnAllSendingEndpoints();
             options.Policies.AddMiddleware(typeof(CorrelationForMessages));
+            // A message nobody handles is a dead letter too, not a log line.
+            options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
 
             // Transient faults get three tries with growing pauses; what still fails is a dead letter.
             options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
@@ -75,6 +77,8 @@ public static class MessagingSetup
 
             var transport = options.UseKafka(kafka)
                 .ConfigureClient(client => client.ClientId = "referrals-service")
+                // Listeners with the native dead-letter queue park what they cannot even read here.
+                .DeadLetterQueueTopicName(Topics.DeadLetters)
                 .ConfigureProducers(producer =>
                 {
                     producer.Acks = Acks.All;

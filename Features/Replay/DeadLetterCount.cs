@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+using Marten;
+using Referrals.Service.Infrastructure;
+
+namespace Referrals.Service.Features.Replay;
+
+/// <summary>
+/// `referrals_dlq_size_total` (the seed's name): dead letters not yet reprocessed, those given up on included,
+/// counted in the <see cref="DeadLetter"/> ledger (so it survives restarts and agrees across instances),
+/// refreshed every <c>DeadLetters:SizeRefreshSeconds</c> (2 s).
+/// </summary>
+public sealed class DeadLetterCount : BackgroundService
+{
+    public const string MetricName = "referrals_dlq_size_total";
+
+    private readonly IDocumentStore _store;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<DeadLetterCount> _logger;
+    private readonly TimeSpan _refresh;
+    private long _size;
+    private bool _known;
+
+    public DeadLetterCount(IMeterFactory meters, IDocumentStore store, TimeProvider clock, IConfiguration configuration,
+        ILogger<DeadLetterCount> logger)
+    {
+        _store = store;
+        _clock = clock;
+        _logger = logger;
+        _refresh = TimeSpan.FromSeconds(configuration.GetValue("DeadLetters:SizeRefreshSeconds", 2.0));
+        meters.Create(ReferralsMetrics.MeterName).CreateObservableGauge(MetricName, Observe,
+            description: "Dead letters on referrals.dlq not yet reprocessed");
+    }
+
+    private IEnumerable<Measurement<long>> Observe() =>
+        _known ? [new Measurement<long>(Interlocked.Read(ref _size))] : [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_refresh, _clock);
+        do
+        {
+            try
+            {
+                await using var session = _store.QuerySession();
+                Interlocked.Exchange(ref _size, await session.Query<DeadLetter>().CountAsync(d => d.ReprocessedAt == null, stoppingToken));
+                _known = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Counting dead letters failed; the metric keeps its last value");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using JasperFx;
+using Marten;
+using Referrals.Service.Infrastructure;
+using Weasel.Core;
+
+namespace Referrals.Service.Features.Replay;
+
+/// <summary>
+/// What the operator commands connect to: the same Postgres and Kafka as the service, from the same settings
+/// (Aspire connection strings ConnectionStrings__referralsdb / __kafka, or the seed's REFERRALS_DB_HOST,
+/// REFERRALS_DB_USER, REFERRALS_DB_PASSWORD, REFERRALS_DB_NAME, KAFKA_BROKER).
+/// </summary>
+public sealed class OperatorConnections
+{
+    private OperatorConnections(string database, string kafka) => (Database, Kafka) = (database, kafka);
+
+    public string Database { get; }
+    public string Kafka { get; }
+
+    public static OperatorConnections FromEnvironment()
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables();
+        InfrastructureSettings.ApplySeedVariables(configuration);
+        return new OperatorConnections(
+            InfrastructureSettings.Required(configuration, InfrastructureSettings.Database),
+            InfrastructureSettings.Required(configuration, InfrastructureSettings.Kafka));
+    }
+
+    /// <summary>A store with the service's document conventions, for the documents the commands read and write.</summary>
+    public IDocumentStore OpenStore() => DocumentStore.For(options =>
+    {
+        options.Connection(Database);
+        options.DatabaseSchemaName = MessagingSetup.DocumentSchema;
+        options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
+            configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        ReplayModule.DeadLetterSchema(options);
+    });
+}

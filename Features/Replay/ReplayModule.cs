@@ -1,0 +1,36 @@
+using Marten;
+using Referrals.Service.Infrastructure;
+using Wolverine;
+using Wolverine.Kafka;
+
+namespace Referrals.Service.Features.Replay;
+
+/// <summary>
+/// Dead letters and replay: referrals.replay is consumed through the same handlers as live traffic (Wolverine
+/// reads the message type from the record's headers), paced by <see cref="ReplayPace"/>, every idempotency guard
+/// in place; what cannot even be read goes to referrals.dlq at once (native dead-letter queue) without holding
+/// up its partition; the <see cref="DeadLetter"/> ledger follows referrals.dlq and feeds referrals_dlq_size_total.
+/// </summary>
+public static class ReplayModule
+{
+    public static WebApplicationBuilder AddReplay(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureMarten(DeadLetterSchema);
+        builder.Services.AddSingleton<ReplayPace>();
+        builder.Services.AddHostedService<RecordDeadLetters>();
+        builder.Services.AddHostedService<DeadLetterCount>();
+
+        builder.Services.ConfigureWolverine(options =>
+        {
+            options.ListenToKafkaTopic(Topics.Replay).EnableNativeDeadLetterQueue()
+                .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.Replay));
+            options.Policies.AddMiddleware(typeof(PaceReplays));
+            options.Policies.AddMiddleware(typeof(MarkDeadLetterReprocessed));
+        });
+        return builder;
+    }
+
+    public static void DeadLetterSchema(StoreOptions options) => options.Schema.For<DeadLetter>()
+        .DocumentAlias("dead_letters")
+        .Duplicate(d => d.ReprocessedAt!);
+}

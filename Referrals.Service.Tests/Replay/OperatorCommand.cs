@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Text;
+using Referrals.Service.Tests.Infrastructure;
+
+namespace Referrals.Service.Tests.Replay;
+
+/// <summary>Runs the service binary's operator commands (reprocess-dlq, replay) against the test stack, as an operator would.</summary>
+public static class OperatorCommand
+{
+    public sealed record Outcome(int ExitCode, string Output, string Errors);
+
+    public static async Task<Outcome> RunAsync(this ReferralsApp app, CancellationToken ct, params string[] args)
+    {
+        using var process = Start(app, args);
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return new Outcome(process.ExitCode, await output, await errors);
+    }
+
+    public static Process Start(ReferralsApp app, params string[] args)
+    {
+        var binary = Path.Combine(Repository.Root, "Referrals.Service", "bin", Repository.BuildConfiguration, "net10.0", "Referrals.Service.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+            Environment =
+            {
+                ["ConnectionStrings__referralsdb"] = app.DatabaseConnectionString,
+                ["ConnectionStrings__kafka"] = app.KafkaBootstrap,
+            },
+        };
+        start.ArgumentList.Add(binary);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the service binary");
+    }
+}

@@ -1,0 +1,42 @@
+using Npgsql;
+using Referrals.Service.Tests.Infrastructure;
+
+namespace Referrals.Service.Tests.Replay;
+
+/// <summary>Reads processed_events and the dead-letter ledger straight from PostgreSQL.</summary>
+public static class ReplayDatabase
+{
+    /// <summary>processed_at of each processed event among <paramref name="eventIds"/>.</summary>
+    public static async Task<IReadOnlyList<DateTimeOffset>> ProcessedAtAsync(this ReferralsApp app, Guid shop, IReadOnlyCollection<string> eventIds,
+        CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "select (data->>'processed_at')::timestamptz from referrals.mt_doc_processed_events " +
+            "where tenant_id = @shop and id = any(@ids) and data->>'state' = 'processed'", connection);
+        command.Parameters.AddWithValue("shop", shop.ToString());
+        command.Parameters.AddWithValue("ids", eventIds.ToArray());
+        var times = new List<DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            times.Add(reader.GetFieldValue<DateTimeOffset>(0));
+        return times;
+    }
+
+    /// <summary>The ledger row of a dead letter: when it was reprocessed, and which record reprocess-dlq sent.</summary>
+    public static async Task<(DateTimeOffset? ReprocessedAt, long? SentOffset)?> DeadLetterAsync(this ReferralsApp app, string dlqId,
+        CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "select (data->>'reprocessed_at')::timestamptz, (data->>'sent_offset')::bigint from referrals.mt_doc_dead_letters where id = @id",
+            connection);
+        command.Parameters.AddWithValue("id", dlqId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        return (reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+}
