@@ -66,6 +66,7 @@ public static class ConvertOrderHandler
             .CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq without retrying");
         chain.OnAnyException()
             .ScheduleRetry(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
+            .And(DeadLetters.NoteFirstFailureAsync, "note the first failure")
             .Then.CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq after 3 attempts");
     }
 

@@ -37,6 +37,6 @@ public sealed class OperatorConnections
         options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
             configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        ReplayModule.DeadLetterSchema(options);
+        ReplayModule.Schema(options);
     });
 }

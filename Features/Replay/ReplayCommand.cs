@@ -2,27 +2,26 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
+using Marten;
 using Referrals.Service.Infrastructure;
 
 namespace Referrals.Service.Features.Replay;
 
 /// <summary>
-/// `replay`: re-emits the events this service produced (referral.completed, referral.task, cache.invalidate) for one
-/// shop and a window of their created_at, optionally one type, onto their own topic (default) or onto
-/// referrals.replay, for downstream consumers that rebuild. The events are the records the service published,
-/// byte for byte (same event_id, key and headers), read back from its topics; copies carry `replay_run` and
-/// `replay_of` (topic/partition/offset of the original). Resumable: a rerun of the same run skips originals whose
-/// copy is already on the destination; a new run (other filters, or --run) re-emits again.
+/// `replay`: re-emits the events this service published (referral.completed, referral.task, cache.invalidate) for
+/// one shop and a window of their publication time, optionally one type, from its own records (the
+/// <see cref="PublishedEvent"/> ledger) onto their own topic (default) or onto referrals.replay, for downstream
+/// consumers that rebuild. A copy is the event as it went out (same payload and event_id, key = shop_id, the
+/// correlation_id, event_type and schema_version headers) plus `replay_run` and `replay_of` (the original's id).
+/// Resumable: the run's cursor (<see cref="ReplayRun"/>) is saved after each acknowledged send, so a rerun of the
+/// same run sends only what is left; a new run (other filters, or --run) re-emits again.
 /// </summary>
 public static class ReplayCommand
 {
     public const string Name = "replay";
     public const string RunHeader = "replay_run";
     public const string OriginalHeader = "replay_of";
-
-    public static readonly IReadOnlyCollection<string> KnownEventTypes = [Topics.ReferralCompleted, Topics.ReferralTask, Topics.CacheInvalidate];
 
     private const int SampleSize = 5;
 
@@ -31,14 +30,14 @@ public static class ReplayCommand
         var options = new OperatorOptions();
         var toReplayTopic = new Option<bool>("--to-replay-topic") { Description = "Emit onto referrals.replay instead of each event's own topic." };
         var run = new Option<string?>("--run") { Description = "Name of this replay run (default: derived from the filters). Same run = resume." };
-        var command = new Command(Name, "Re-emit events this service produced, for a shop and a window (dry run unless --apply).")
+        var command = new Command(Name, "Re-emit events this service published, for a shop and a window (dry run unless --apply).")
         {
             toReplayTopic, run,
         };
         options.AddTo(command);
         command.SetAction((result, ct) =>
         {
-            var request = options.Read(result, KnownEventTypes);
+            var request = options.Read(result, PublishedEvent.Topics);
             if (request is { Filter.Shop: null })
             {
                 Console.Error.WriteLine("error: --shop is required: replay works one shop at a time.");
@@ -49,49 +48,26 @@ public static class ReplayCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(OperatorRequest? request, bool toReplayTopic, string? run, CancellationToken ct)
+    private static async Task<int> RunAsync(OperatorRequest? request, bool toReplayTopic, string? runName, CancellationToken ct)
     {
         if (request is null)
             return 2;
         var connections = OperatorConnections.FromEnvironment();
-        var runId = run ?? RunIdOf(request.Filter, toReplayTopic);
-        var types = request.Filter.EventType is { } only ? [only] : KnownEventTypes;
+        using var store = connections.OpenStore();
+        var destination = toReplayTopic ? Topics.Replay : "each event's own topic";
+        var runId = runName ?? RunIdOf(request.Filter, toReplayTopic);
 
-        var matching = new List<(string Topic, ConsumeResult<byte[]?, byte[]?> Record, DateTimeOffset CreatedAt)>();
-        var alreadyCopied = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var topic in types)
-        {
-            foreach (var record in TopicSnapshot.Read(connections.Kafka, topic, ct))
-            {
-                if (Header(record, OriginalHeader) is { } original)
-                {
-                    if (Header(record, RunHeader) == runId)
-                        alreadyCopied.Add(original);
-                    continue; // a copy is never the source of another copy
-                }
-                if (CreatedAt(record) is { } createdAt
-                    && request.Filter.Matches(ShopOf(record), Header(record, KafkaEnvelope.EventTypeHeader) ?? topic, createdAt))
-                    matching.Add((topic, record, createdAt));
-            }
-        }
-        if (toReplayTopic)
-        {
-            foreach (var record in TopicSnapshot.Read(connections.Kafka, Topics.Replay, ct))
-            {
-                if (Header(record, RunHeader) == runId && Header(record, OriginalHeader) is { } original)
-                    alreadyCopied.Add(original);
-            }
-        }
+        var run = await LoadRunAsync(store, runId, ct) ?? new ReplayRun(runId, request.Filter.ToString(), destination, DateTimeOffset.UtcNow);
+        var matching = ReplayRun.InReplayOrder(await MatchingAsync(store, request.Filter, ct)).ToList();
+        var toSend = matching.Where(e => !run.AlreadySent(e)).ToList();
 
-        var toSend = matching.Where(m => !alreadyCopied.Contains(OriginOf(m.Record))).OrderBy(m => m.CreatedAt).ToList();
         var output = Console.Out;
         await output.WriteLineAsync($"replay run {runId}: {matching.Count} event(s) match {request.Filter}; " +
-            $"to emit: {toSend.Count}   already emitted in this run: {matching.Count - toSend.Count}   " +
-            $"destination: {(toReplayTopic ? Topics.Replay : "each event's own topic")}");
-        foreach (var group in toSend.GroupBy(m => m.Topic).OrderBy(g => g.Key))
+            $"to emit: {toSend.Count}   already emitted in this run: {matching.Count - toSend.Count}   destination: {destination}");
+        foreach (var group in toSend.GroupBy(e => e.EventType).OrderBy(g => g.Key, StringComparer.Ordinal))
             await output.WriteLineAsync($"  {group.Key,-20} {group.Count(),6}");
-        foreach (var (topic, record, createdAt) in toSend.Take(SampleSize))
-            await output.WriteLineAsync($"  sample: {topic} {OriginOf(record)} created_at={createdAt.ToString("O", CultureInfo.InvariantCulture)}");
+        foreach (var e in toSend.Take(SampleSize))
+            await output.WriteLineAsync($"  sample: {e.EventType} {e.Id} published_at={e.PublishedAt.ToString("O", CultureInfo.InvariantCulture)}");
 
         if (!request.Apply)
         {
@@ -108,7 +84,7 @@ public static class ReplayCommand
         }).SetLogHandler((_, _) => { }).Build();
         var pacer = new Pacer(request.Rate);
         var progress = new Progress(toSend.Count, pacer);
-        foreach (var (topic, record, _) in toSend)
+        foreach (var e in toSend)
         {
             try
             {
@@ -118,8 +94,10 @@ public static class ReplayCommand
             {
                 break;
             }
-            // Once started, a send completes even on Ctrl+C; its copy on the destination is the resume point.
-            await producer.ProduceAsync(toReplayTopic ? Topics.Replay : topic, CopyOf(record, runId), CancellationToken.None);
+            // Once started, a send is finished and noted even on Ctrl+C: that is what makes a rerun safe.
+            await producer.ProduceAsync(toReplayTopic ? Topics.Replay : e.Topic, CopyOf(e, runId), CancellationToken.None);
+            run = run.After(e);
+            await SaveRunAsync(store, run, CancellationToken.None);
             await progress.SentAsync(output);
         }
 
@@ -127,42 +105,54 @@ public static class ReplayCommand
         return ct.IsCancellationRequested ? 130 : 0;
     }
 
-    private static Message<byte[]?, byte[]?> CopyOf(ConsumeResult<byte[]?, byte[]?> original, string runId)
+    private static async Task<IReadOnlyList<PublishedEvent>> MatchingAsync(IDocumentStore store, EventFilter filter, CancellationToken ct)
     {
-        var headers = new Headers();
-        foreach (var header in original.Message.Headers ?? [])
-            headers.Add(header.Key, header.GetValueBytes());
-        headers.Add(RunHeader, Encoding.UTF8.GetBytes(runId));
-        headers.Add(OriginalHeader, Encoding.UTF8.GetBytes(OriginOf(original)));
-        return new Message<byte[]?, byte[]?> { Key = original.Message.Key, Value = original.Message.Value, Headers = headers };
+        await using var session = store.QuerySession();
+        var query = session.Query<PublishedEvent>().Where(e => e.ShopId == filter.Shop);
+        if (filter.EventType is { } type)
+            query = query.Where(e => e.EventType == type);
+        if (filter.From is { } from)
+            query = query.Where(e => e.PublishedAt >= from);
+        if (filter.To is { } to)
+            query = query.Where(e => e.PublishedAt < to);
+        return await query.ToListAsync(ct);
     }
 
-    private static string OriginOf(ConsumeResult<byte[]?, byte[]?> record) =>
-        $"{record.Topic}/{record.Partition.Value}/{record.Offset.Value}";
+    private static async Task<ReplayRun?> LoadRunAsync(IDocumentStore store, string runId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<ReplayRun>(runId, ct);
+    }
+
+    private static async Task SaveRunAsync(IDocumentStore store, ReplayRun run, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(run);
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The event as it went out, with Wolverine's envelope headers a Wolverine consumer needs (referrals.replay is
+    /// one): a copy's `id` is derived from the run and the original, so a copy sent twice is one delivery to an inbox.
+    /// </summary>
+    private static Message<byte[]?, byte[]?> CopyOf(PublishedEvent e, string runId)
+    {
+        var headers = new Headers();
+        foreach (var (name, value) in e.Headers)
+            headers.Add(name, Encoding.UTF8.GetBytes(value));
+        var shop = e.ShopId.ToString("D", CultureInfo.InvariantCulture);
+        headers.Add("id", Encoding.UTF8.GetBytes(CopyIdOf(runId, e.Id).ToString()));
+        headers.Add("message-type", Encoding.UTF8.GetBytes(e.MessageType));
+        headers.Add("content-type", "application/json"u8.ToArray());
+        headers.Add("tenant-id", Encoding.UTF8.GetBytes(shop));
+        headers.Add(RunHeader, Encoding.UTF8.GetBytes(runId));
+        headers.Add(OriginalHeader, Encoding.UTF8.GetBytes(e.Id.ToString()));
+        return new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(shop), Value = Encoding.UTF8.GetBytes(e.Payload), Headers = headers };
+    }
+
+    private static Guid CopyIdOf(string runId, Guid original) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{runId}/{original:N}")).AsSpan(0, 16));
 
     private static string RunIdOf(EventFilter filter, bool toReplayTopic) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{filter} replay-topic={toReplayTopic}")))[..12];
-
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;
-
-    private static Guid? ShopOf(ConsumeResult<byte[]?, byte[]?> record) =>
-        record.Message.Key is { } key && Guid.TryParse(Encoding.UTF8.GetString(key), out var shop) ? shop : null;
-
-    /// <summary>created_at of the payload (every event of this service has one), else the record's timestamp.</summary>
-    private static DateTimeOffset? CreatedAt(ConsumeResult<byte[]?, byte[]?> record)
-    {
-        try
-        {
-            using var payload = JsonDocument.Parse(record.Message.Value ?? []);
-            if (payload.RootElement.ValueKind == JsonValueKind.Object
-                && payload.RootElement.TryGetProperty("created_at", out var createdAt) && createdAt.TryGetDateTimeOffset(out var at))
-                return at.ToUniversalTime();
-        }
-        catch (JsonException)
-        {
-            // not one of ours: fall back to the broker's time
-        }
-        return record.Message.Timestamp.UtcDateTime;
-    }
 }

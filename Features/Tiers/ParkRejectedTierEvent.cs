@@ -34,6 +34,7 @@ public static class ParkRejectedTierEvent
             dead.Headers[DeadLetters.ErrorTypeHeader] = exception.GetType().FullName;
             dead.Headers[DeadLetters.ErrorMessageHeader] = message;
             dead.Headers[DeadLetters.AttemptsHeader] = failed.Attempts.ToString(CultureInfo.InvariantCulture);
+            dead.Headers[DeadLetters.FirstFailedAtHeader] = DeadLetters.FirstFailedAt(runtime, failed);
             dead.Headers[DeadLetters.FailedAtHeader] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
             dead.Headers[DeadLetters.SourceHeader] = failed.Destination?.ToString();
             if (failed.CorrelationId is { } correlationId)

@@ -1,5 +1,6 @@
 using Marten;
 using Referrals.Service.Idempotency;
+using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -19,7 +20,8 @@ public static class ReceiveVipTierAssignedHandler
         chain.OnException<RejectedTierEventException>()
             .CustomAction(ParkRejectedTierEvent.ParkAsync, "park on referrals.dlq with its reason, without retrying");
         chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2))
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
+            .And(DeadLetters.NoteFirstFailureAsync, "note the first failure")
             .Then.CustomAction(ParkRejectedTierEvent.ParkAsync, "park on referrals.dlq after 3 attempts");
     }
 

@@ -9,7 +9,7 @@ namespace Referrals.Service.Tests.Conversions;
 public sealed class NothingIsLostTests(ReferralsApp app)
 {
     [Fact]
-    public async Task An_order_whose_processing_fails_three_times_is_parked_on_the_dead_letter_topic_with_its_failure()
+    public async Task An_order_whose_processing_fails_three_times_is_parked_on_the_dead_letter_topic_with_its_failure_and_when_it_started()
     {
         var ct = TestContext.Current.CancellationToken;
         var link = await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 41, ct);
@@ -30,6 +30,10 @@ public sealed class NothingIsLostTests(ReferralsApp app)
         deadLetter.Headers["dlq_attempts"].ShouldBe("3");
         deadLetter.Headers["dlq_error_type"].ShouldEndWith("CoreUnavailableException");
         deadLetter.Headers["dlq_error_message"].ShouldContain("Unavailable");
+        // First and last failure: the retries waited 0.5 s and 2 s (±25 %) in between.
+        var firstFailedAt = DateTimeOffset.Parse(deadLetter.Headers["dlq_first_failed_at"], System.Globalization.CultureInfo.InvariantCulture);
+        var lastFailedAt = DateTimeOffset.Parse(deadLetter.Headers["dlq_failed_at"], System.Globalization.CultureInfo.InvariantCulture);
+        (lastFailedAt - firstFailedAt).ShouldBeGreaterThan(TimeSpan.FromSeconds(1.8));
         deadLetter.Headers["x-shopify-topic"].ShouldBe("orders/create");
         deadLetter.Headers["original_topic"].ShouldBe("shopify:orders/create");
         deadLetter.Payload.GetProperty("webhook_id").GetString().ShouldBe(webhookId);

@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Replay;
 
-/// <summary>`replay`: the events this service produced, re-emitted for a shop and a window, once per run.</summary>
+/// <summary>`replay`: the events this service produced, re-emitted from its own records for a shop and a window, once per run.</summary>
 public sealed class ReplayCommandTests(ReferralsApp app)
 {
     [Fact]
@@ -37,6 +40,66 @@ public sealed class ReplayCommandTests(ReferralsApp app)
         copy.KeyText.ShouldBe(DevShops.Other.ToString());
         copy.Header("event_type").ShouldBe("referral.task");
         copy.Header("correlation_id").ShouldBe(invite.Headers["correlation_id"]);
+    }
+
+    [Fact]
+    public async Task A_conversions_events_replayed_onto_the_replay_topic_come_from_the_ledger_and_none_becomes_a_dead_letter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var link = await app.CreateReferralAsync(ShopifyWebhooks.Other, referrerNumber: 341, ct);
+        using var http = app.CreateHttpClient();
+        (await http.PostOrderAsync(ShopifyWebhooks.Other, ShopifyWebhooks.Order(342, discountCode: link.LinkId), ct: ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var completed = app.EventsOf("referral.completed", link.ReferralId, atMost: 1, TimeSpan.FromSeconds(20), ct).ShouldHaveSingleItem();
+        var run = $"test-{Guid.NewGuid():N}";
+
+        var replay = await app.RunAsync(ct, "replay", "--shop", DevShops.Other.ToString(), "--from", from.ToString("O", CultureInfo.InvariantCulture),
+            "--to", DateTimeOffset.UtcNow.AddSeconds(1).ToString("O", CultureInfo.InvariantCulture), "--to-replay-topic", "--run", run, "--apply", "--rate", "0");
+        var copies = RawKafka.Read(app.KafkaBootstrap, "referrals.replay", r => r.Header("replay_run") == run, 100, TimeSpan.FromSeconds(6), ct);
+        // The service reads its own events back from referrals.replay: nothing to do, and nothing to park.
+        var parked = RawKafka.Read(app.KafkaBootstrap, "referrals.dlq", r => r.Header("replay_run") == run, 1, TimeSpan.FromSeconds(6), ct);
+
+        replay.ExitCode.ShouldBe(0, replay.Errors);
+        var ofThisReferral = copies.Where(c => c.ValueText.Contains(link.ReferralId.ToString(), StringComparison.Ordinal)).ToList();
+        ofThisReferral.Select(c => c.Header("event_type")).Order().ShouldBe(["cache.invalidate", "referral.completed"]);
+        ofThisReferral.Single(c => c.Header("event_type") == "referral.completed").ValueText.ShouldBe(completed.Payload.GetRawText());
+        copies.Select(c => c.Header("event_type")).ShouldContain("referral.task"); // the invite and the thank-you
+        copies.Select(c => c.Header("replay_of")).ShouldBeUnique();
+        parked.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_replay_interrupted_with_ctrl_c_and_run_again_emits_every_event_exactly_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var referrers = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+            referrers.Add((await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 351 + i, ct)).Referrer);
+        var run = $"test-{Guid.NewGuid():N}";
+        string[] args = ["replay", "--shop", DevShops.Main.ToString(), "--event-type", "referral.task", "--from", from.ToString("O", CultureInfo.InvariantCulture),
+            "--to", DateTimeOffset.UtcNow.AddSeconds(1).ToString("O", CultureInfo.InvariantCulture), "--run", run, "--apply", "--rate", "3"];
+
+        using (var interrupted = OperatorCommand.Start(app, args))
+        {
+            while (await interrupted.StandardOutput.ReadLineAsync(ct) is { } line && !line.StartsWith("  sent ", StringComparison.Ordinal))
+            {
+            }
+            using (var kill = Process.Start("kill", ["-INT", interrupted.Id.ToString(CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync(ct);
+            var rest = await interrupted.StandardOutput.ReadToEndAsync(ct);
+            await interrupted.WaitForExitAsync(ct);
+            interrupted.ExitCode.ShouldBe(130);
+            rest.ShouldContain("Interrupted:");
+        }
+        var rerun = await app.RunAsync(ct, [.. args[..^2], "--rate", "0"]);
+        var copies = RawKafka.Read(app.KafkaBootstrap, "referral.task", r => r.Header("replay_run") == run, 100, TimeSpan.FromSeconds(6), ct);
+
+        rerun.ExitCode.ShouldBe(0, rerun.Errors);
+        rerun.Output.ShouldContain("already emitted in this run: ");
+        copies.Select(c => c.Header("replay_of")).ShouldBeUnique();
+        var invited = copies.Select(c => JsonDocument.Parse(c.ValueText).RootElement.GetProperty("customer_id").GetGuid()).ToList();
+        referrers.ShouldBeSubsetOf(invited);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace Referrals.Service.Infrastructure;
 /// <item><c>dlq_id</c> — the dead letter's identity, kept across reprocessings (the first parking assigns it);</item>
 /// <item><c>dlq_error_type</c>, <c>dlq_error_message</c> — the exception's type and message (no payload, no PII);</item>
 /// <item><c>dlq_attempts</c> — attempts made before parking;</item>
-/// <item><c>dlq_first_failed_at</c>, <c>dlq_failed_at</c> — first parking and this failure, ISO 8601 UTC;</item>
+/// <item><c>dlq_first_failed_at</c>, <c>dlq_failed_at</c> — the first failed attempt (noted by
+/// <see cref="NoteFirstFailureAsync"/>, kept across reprocessings) and this failure, ISO 8601 UTC;</item>
 /// <item><c>dlq_source</c> — the endpoint it failed on;</item>
 /// <item><c>dlq_reprocessings</c> — how many times reprocess-dlq sent it back (absent until the first time).</item>
 /// </list>
@@ -40,12 +41,28 @@ public static class DeadLetters
 
     public static string Truncate(string message) => message.Length > MaxMessageLength ? message[..MaxMessageLength] : message;
 
+    /// <summary>
+    /// Error-policy action beside a retry: notes when the message first failed (<see cref="FirstFailures"/>), so its
+    /// dead letter can tell when the trouble started, not only when the retries gave up.
+    /// </summary>
+    public static ValueTask NoteFirstFailureAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
+    {
+        if (lifecycle.Envelope is { } failed)
+            runtime.Services.GetRequiredService<FirstFailures>().Note(failed.Id);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The first failure of a dead letter being reprocessed, else of this message's attempts, else now.</summary>
+    public static string FirstFailedAt(IWolverineRuntime runtime, Envelope failed) =>
+        failed.Headers.GetValueOrDefault(FirstFailedAtHeader)
+        ?? runtime.Services.GetRequiredService<FirstFailures>().Take(failed.Id)?.ToString("O", CultureInfo.InvariantCulture)
+        ?? Now(runtime);
+
     public static async ValueTask ParkAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
     {
         var failed = lifecycle.Envelope ?? throw new InvalidOperationException("no envelope to dead-letter", exception);
         var message = failed.Message ?? throw new InvalidOperationException("the failed envelope has no message", exception);
-        var clock = runtime.Services.GetRequiredService<TimeProvider>();
-        var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var now = Now(runtime);
 
         var options = new DeliveryOptions { TenantId = failed.TenantId, PartitionKey = failed.PartitionKey ?? failed.TenantId };
         foreach (var (name, value) in failed.Headers)
@@ -54,7 +71,7 @@ public static class DeadLetters
         options.Headers[ErrorTypeHeader] = exception.GetType().FullName;
         options.Headers[ErrorMessageHeader] = Truncate(exception.Message);
         options.Headers[AttemptsHeader] = failed.Attempts.ToString(CultureInfo.InvariantCulture);
-        options.Headers[FirstFailedAtHeader] = failed.Headers.GetValueOrDefault(FirstFailedAtHeader) ?? now;
+        options.Headers[FirstFailedAtHeader] = FirstFailedAt(runtime, failed);
         options.Headers[FailedAtHeader] = now;
         options.Headers[SourceHeader] = failed.Destination?.ToString();
         if (failed.CorrelationId is { } correlationId)
@@ -70,4 +87,7 @@ public static class DeadLetters
                 failed.MessageType, failed.TenantId, failed.Attempts);
         await lifecycle.CompleteAsync();
     }
+
+    private static string Now(IWolverineRuntime runtime) =>
+        runtime.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 }
