@@ -4,6 +4,7 @@ using JasperFx;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Webhooks;
 using Wolverine;
 using Wolverine.Marten;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Referrals.Service.Features.Conversions;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Purge;
 
