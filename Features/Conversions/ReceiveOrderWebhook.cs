@@ -4,19 +4,19 @@ using JasperFx;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Webhooks;
 using Wolverine;
 using Wolverine.Marten;
 
 namespace Referrals.Service.Features.Conversions;
 
 /// <summary>
-/// Shopify's orders/create webhook. In order: signature and shop (401), size (413), JSON (400), per-shop
-/// rate limit (429), duplicate (200, nothing changes), then accept: the webhook is recorded and its
-/// <see cref="ConvertOrder"/> queued durably in one transaction, and Shopify gets its 200 at once.
-/// A 429 or 5xx is safe: Shopify delivers again later.
+/// Shopify's orders/create webhook. In order: size (413) and signature and shop (401), both by
+/// <see cref="VerifyShopifyWebhook"/>; then JSON (400), per-shop rate limit (429), duplicate (200, nothing changes),
+/// then accept: the webhook is recorded and its <see cref="ConvertOrder"/> queued durably in one transaction, and
+/// Shopify gets its 200 at once. A 429 or 5xx is safe: Shopify delivers again later.
 /// </summary>
 public sealed class ReceiveOrderWebhook(
-    ShopDirectory shops,
     ShopWebhookRateLimit rateLimit,
     RecentEvents recentEvents,
     IDocumentStore store,
@@ -33,27 +33,13 @@ public sealed class ReceiveOrderWebhook(
         Post(Route);
         AllowAnonymous(); // Shopify signs the body; there is no token
         Options(route => route.RequireRateLimiting(PerIpPolicy));
+        PreProcessors(new VerifyShopifyWebhook(MaxBodyBytes, countRefusals: true));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
     {
         var headers = HttpContext.Request.Headers;
-        var body = await WebhookBody.ReadAsync(HttpContext.Request, MaxBodyBytes, ct);
-        if (body is null)
-        {
-            await Refuse(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"the body is larger than {MaxBodyBytes} bytes", ct);
-            return;
-        }
-
-        var shop = await shops.FindByDomainAsync(headers["X-Shopify-Shop-Domain"], ct);
-        if (shop is null || !ShopifyWebhookSignature.IsValid(body, shop.WebhookSecret, headers[ShopifyWebhookSignature.Header]))
-        {
-            // One answer for an unknown shop and a bad signature: a forger learns nothing about which shops exist.
-            await Refuse(StatusCodes.Status401Unauthorized, "invalid_signature",
-                "the X-Shopify-Hmac-Sha256 signature does not match a known shop's webhook secret", ct);
-            return;
-        }
-
+        var (shop, body) = HttpContext.VerifiedShopifyWebhook();
         var (order, problem) = ShopifyOrder.Parse(body);
         if (order is null)
         {
@@ -108,7 +94,6 @@ public sealed class ReceiveOrderWebhook(
     private async Task Refuse(int status, string errorType, string detail, CancellationToken ct)
     {
         metrics.Error(errorType);
-        await Send.ResultAsync(TypedResults.Problem(detail, statusCode: status, title: errorType,
-            type: $"https://referrals.dev/problems/{errorType}"));
+        await Send.ResultAsync(WebhookProblem.For(status, errorType, detail));
     }
 }

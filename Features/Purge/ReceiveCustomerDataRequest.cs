@@ -2,7 +2,7 @@ using FastEndpoints;
 using Marten;
 using Referrals.Service.Features.Links;
 using Referrals.Service.Infrastructure;
-using Referrals.Service.Tenancy;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -14,33 +14,34 @@ public sealed record CustomerReferralView(Guid ReferralId, string ReferralLinkId
 /// Shopify customers/data_request: answers what this service holds about the customer, as ids and statuses only
 /// (their referrals as referrer). A customer Core does not know holds nothing here.
 /// </summary>
-public sealed class ReceiveCustomerDataRequest(ShopDirectory shops, CoreCustomers core, IDocumentStore store,
+public sealed class ReceiveCustomerDataRequest(CoreCustomers core, IDocumentStore store,
     ILogger<ReceiveCustomerDataRequest> logger) : EndpointWithoutRequest
 {
     public override void Configure()
     {
         Post("/customers/data_request");
         AllowAnonymous(); // Shopify signs the body; there is no token
+        PreProcessors(new VerifyShopifyWebhook(ShopifyPrivacyWebhook.MaxBodyBytes));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var (shop, body, refusal) = await ShopifyPrivacyWebhook.VerifyAsync(HttpContext, shops, ct);
-        if (refusal is not null)
+        var (shop, raw) = HttpContext.VerifiedShopifyWebhook();
+        if (ShopifyPrivacyWebhook.Parse(raw) is not { } body)
         {
-            await Send.ResultAsync(refusal);
+            await Send.ResultAsync(ShopifyPrivacyWebhook.MalformedPayload);
             return;
         }
 
-        var customerId = body!.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shop!.Id, shopifyId, ct) : null;
+        var customerId = body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shop.Id, shopifyId, ct) : null;
         IReadOnlyList<Referral> referrals = [];
         if (customerId is { } id)
         {
-            await using var session = store.QuerySession(shop!.Id.ToString());
+            await using var session = store.QuerySession(shop.Id.ToString());
             referrals = await ReferralsOfCustomer.ListAsync(session, id, ct);
         }
 
-        logger.LogInformation("Answered a customers/data_request for shop {ShopId}: {ReferralCount} referral(s)", shop!.Id, referrals.Count);
+        logger.LogInformation("Answered a customers/data_request for shop {ShopId}: {ReferralCount} referral(s)", shop.Id, referrals.Count);
         await Send.ResultAsync(TypedResults.Json(new CustomerDataView(shop.Id, customerId,
             [.. referrals.Select(r => new CustomerReferralView(r.Id, r.ReferralLinkId, r.Status.Wire(), r.CreatedAt, r.UpdatedAt))]),
             MessagingSetup.WireJson));

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Referrals.Service.Features.Conversions;
+namespace Referrals.Service.Webhooks;
 
 /// <summary>
 /// Shopify signs every webhook: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(raw body, the shop's webhook secret)).

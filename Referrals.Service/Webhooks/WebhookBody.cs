@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Referrals.Service.Features.Conversions;
+namespace Referrals.Service.Webhooks;
 
 /// <summary>The raw webhook body (the signature is over these exact bytes), or null when it exceeds the limit.</summary>
 public static class WebhookBody

@@ -1,0 +1,51 @@
+using FastEndpoints;
+using Referrals.Service.Infrastructure;
+using Referrals.Service.Tenancy;
+
+namespace Referrals.Service.Webhooks;
+
+/// <summary>
+/// Lets a Shopify webhook reach its endpoint only when it is what it claims to be, checked in this order: the raw
+/// body within <paramref name="maxBodyBytes"/> (else 413 <c>payload_too_large</c>), then the shop named by
+/// X-Shopify-Shop-Domain and the body's <see cref="ShopifyWebhookSignature"/> under that shop's webhook secret
+/// (else 401 <c>invalid_signature</c>). The endpoint reads the shop and the raw body through
+/// <see cref="VerifiedShopifyWebhookExtensions.VerifiedShopifyWebhook"/>.
+/// </summary>
+/// <remarks>
+/// Only for endpoints without a request DTO: FastEndpoints binds a DTO from the body before pre-processors run,
+/// and the signature is over the raw bytes.
+/// </remarks>
+/// <param name="maxBodyBytes">The endpoint's body size limit.</param>
+/// <param name="countRefusals">Whether each refusal counts in <c>referrals_errors_total{error_type}</c>.</param>
+public sealed class VerifyShopifyWebhook(int maxBodyBytes, bool countRefusals = false) : IPreProcessor<EmptyRequest>
+{
+    public async Task PreProcessAsync(IPreProcessorContext<EmptyRequest> context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var body = await WebhookBody.ReadAsync(http.Request, maxBodyBytes, ct);
+        if (body is null)
+        {
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"the body is larger than {maxBodyBytes} bytes");
+            return;
+        }
+
+        var shop = await http.Resolve<ShopDirectory>().FindByDomainAsync(http.Request.Headers["X-Shopify-Shop-Domain"], ct);
+        if (shop is null || !ShopifyWebhookSignature.IsValid(body, shop.WebhookSecret, http.Request.Headers[ShopifyWebhookSignature.Header]))
+        {
+            // One answer for an unknown shop and a bad signature: a forger learns nothing about which shops exist.
+            await RefuseAsync(http, StatusCodes.Status401Unauthorized, "invalid_signature",
+                "the X-Shopify-Hmac-Sha256 signature does not match a known shop's webhook secret");
+            return;
+        }
+
+        http.SetVerifiedShopifyWebhook(new VerifiedShopifyWebhook(shop, body));
+    }
+
+    // A response sent here ends the request: FastEndpoints does not run the endpoint's handler after it.
+    private async Task RefuseAsync(HttpContext http, int status, string errorType, string detail)
+    {
+        if (countRefusals)
+            http.Resolve<ReferralsMetrics>().Error(errorType);
+        await http.Response.SendResultAsync(WebhookProblem.For(status, errorType, detail));
+    }
+}
