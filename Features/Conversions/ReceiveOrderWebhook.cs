@@ -33,7 +33,7 @@ public sealed class ReceiveOrderWebhook(
         Post(Route);
         AllowAnonymous(); // Shopify signs the body; there is no token
         Options(route => route.RequireRateLimiting(PerIpPolicy));
-        PreProcessors(new VerifyShopifyWebhook(MaxBodyBytes, countRefusals: true));
+        PreProcessors(new VerifyShopifyWebhook(MaxBodyBytes));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

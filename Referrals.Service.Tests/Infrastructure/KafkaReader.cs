@@ -1,58 +1,34 @@
 using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
 
 namespace Referrals.Service.Tests.Infrastructure;
 
-/// <summary>A plain Confluent.Kafka consumer, the way a downstream team would read our topics.</summary>
+/// <summary>A record of one of our topics as a downstream team reads it: JSON payload, headers by name.</summary>
 public sealed record KafkaRecord(string Topic, string? Key, JsonElement Payload, IReadOnlyDictionary<string, string> Headers);
 
 public static class KafkaReader
 {
-    /// <summary>Reads the topic from the start until <paramref name="count"/> records match, or the time is up.</summary>
+    /// <summary>
+    /// Reads the topic from the start until <paramref name="count"/> JSON records match, or the time is up. Records
+    /// that are not JSON are skipped: referrals.dlq also holds poison messages exactly as they arrived.
+    /// </summary>
     public static IReadOnlyList<KafkaRecord> Read(string bootstrap, string topic, Func<KafkaRecord, bool> match,
-        int count, TimeSpan within, CancellationToken ct)
-    {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = $"tests-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).SetLogHandler((_, _) => { }).Build();
-        consumer.Subscribe(topic);
+        int count, TimeSpan within, CancellationToken ct) =>
+        [.. RawKafka.Read(bootstrap, topic, raw => AsJson(raw) is { } record && match(record), count, within, ct).Select(raw => AsJson(raw)!)];
 
-        var found = new List<KafkaRecord>();
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline && found.Count < count && !ct.IsCancellationRequested)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result?.Message is null)
-                continue;
-            // referrals.dlq also holds poison messages exactly as they arrived (e.g. a malformed vip_tier.assigned).
-            if (!TryParse(result.Message.Value, out var payload))
-                continue;
-            var record = new KafkaRecord(result.Topic, result.Message.Key, payload,
-                (result.Message.Headers ?? []).ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes())));
-            if (match(record))
-                found.Add(record);
-        }
-        consumer.Close();
-        return found;
-    }
-
-    private static bool TryParse(byte[] value, out JsonElement payload)
+    private static KafkaRecord? AsJson(RawRecord raw)
     {
         try
         {
-            using var document = JsonDocument.Parse(value);
-            payload = document.RootElement.Clone();
-            return true;
+            using var document = JsonDocument.Parse(raw.Value ?? []);
+            var headers = new Dictionary<string, string>();
+            foreach (var (name, value) in raw.Headers)
+                headers[name] = Encoding.UTF8.GetString(value); // the last one wins, as with Kafka header lookups
+            return new KafkaRecord(raw.Topic, raw.KeyText, document.RootElement.Clone(), headers);
         }
         catch (JsonException)
         {
-            payload = default;
-            return false;
+            return null;
         }
     }
 }

@@ -36,6 +36,34 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
     }
 
     [Fact]
+    public async Task A_privacy_webhook_from_an_unknown_shop_gets_the_same_401_as_a_forgery_one_too_large_gets_413_and_each_is_counted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = app.CreateHttpClient();
+        var refusedBefore = await http.SampleAsync("referrals_errors_total", ct, ("error_type", "invalid_signature"));
+        var tooLargeBefore = await http.SampleAsync("referrals_errors_total", ct, ("error_type", "payload_too_large"));
+
+        var forged = await http.SendAsync(Signed("/customers/redact", ShopifyWebhooks.Main with { Secret = "guessed" }, CustomerBody(871)), ct);
+        var unknownShop = await http.SendAsync(
+            Signed("/customers/redact", ShopifyWebhooks.Main with { Domain = "no-such-shop.myshopify.com" }, CustomerBody(871)), ct);
+        var tooLarge = await http.SendAsync(Signed("/customers/data_request", ShopifyWebhooks.Main,
+            JsonSerializer.Serialize(new { customer = new { id = 871 }, padding = new string('x', 65 * 1024) })), ct);
+
+        forged.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        unknownShop.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var (unknownProblem, forgedProblem) = (await unknownShop.Content.ReadFromJsonAsync<JsonElement>(ct), await forged.Content.ReadFromJsonAsync<JsonElement>(ct));
+        unknownProblem.GetProperty("title").GetString().ShouldBe(forgedProblem.GetProperty("title").GetString());
+        unknownProblem.GetProperty("detail").GetString().ShouldBe(forgedProblem.GetProperty("detail").GetString());
+        tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await tooLarge.Content.ReadAsStringAsync(ct)).ShouldContain("payload_too_large");
+        // The metrics endpoint caches its scrape briefly: wait for one taken after the requests.
+        (await Eventually.ReturnsAsync(() => http.SampleAsync("referrals_errors_total", ct, ("error_type", "invalid_signature")),
+            refused => refused >= refusedBefore + 2, TimeSpan.FromSeconds(5), ct)).ShouldBeGreaterThanOrEqualTo(refusedBefore + 2);
+        (await Eventually.ReturnsAsync(() => http.SampleAsync("referrals_errors_total", ct, ("error_type", "payload_too_large")),
+            tooLarge => tooLarge >= tooLargeBefore + 1, TimeSpan.FromSeconds(5), ct)).ShouldBeGreaterThanOrEqualTo(tooLargeBefore + 1);
+    }
+
+    [Fact]
     public async Task A_data_request_answers_the_customers_referrals_as_ids_and_statuses_only()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Replay;
 

@@ -8,7 +8,7 @@ namespace Referrals.Service.Webhooks;
 /// Lets a Shopify webhook reach its endpoint only when it is what it claims to be, checked in this order: the raw
 /// body within <paramref name="maxBodyBytes"/> (else 413 <c>payload_too_large</c>), then the shop named by
 /// X-Shopify-Shop-Domain and the body's <see cref="ShopifyWebhookSignature"/> under that shop's webhook secret
-/// (else 401 <c>invalid_signature</c>). The endpoint reads the shop and the raw body through
+/// (else 401 <c>invalid_signature</c>). Each refusal counts in <c>referrals_errors_total{error_type}</c>. The endpoint reads the shop and the raw body through
 /// <see cref="VerifiedShopifyWebhookExtensions.VerifiedShopifyWebhook"/>.
 /// </summary>
 /// <remarks>
@@ -16,8 +16,7 @@ namespace Referrals.Service.Webhooks;
 /// and the signature is over the raw bytes.
 /// </remarks>
 /// <param name="maxBodyBytes">The endpoint's body size limit.</param>
-/// <param name="countRefusals">Whether each refusal counts in <c>referrals_errors_total{error_type}</c>.</param>
-public sealed class VerifyShopifyWebhook(int maxBodyBytes, bool countRefusals = false) : IPreProcessor<EmptyRequest>
+public sealed class VerifyShopifyWebhook(int maxBodyBytes) : IPreProcessor<EmptyRequest>
 {
     public async Task PreProcessAsync(IPreProcessorContext<EmptyRequest> context, CancellationToken ct)
     {
@@ -42,10 +41,9 @@ public sealed class VerifyShopifyWebhook(int maxBodyBytes, bool countRefusals = 
     }
 
     // A response sent here ends the request: FastEndpoints does not run the endpoint's handler after it.
-    private async Task RefuseAsync(HttpContext http, int status, string errorType, string detail)
+    private static async Task RefuseAsync(HttpContext http, int status, string errorType, string detail)
     {
-        if (countRefusals)
-            http.Resolve<ReferralsMetrics>().Error(errorType);
+        http.Resolve<ReferralsMetrics>().Error(errorType);
         await http.Response.SendResultAsync(WebhookProblem.For(status, errorType, detail));
     }
 }

@@ -1,9 +1,9 @@
 using System.Text;
 using Confluent.Kafka;
 
-namespace Referrals.Service.Tests.Replay;
+namespace Referrals.Service.Tests.Infrastructure;
 
-/// <summary>Kafka records as bytes and headers, the way an operator's tool sees referrals.dlq and referrals.replay.</summary>
+/// <summary>Kafka records as bytes and headers, the way kcat or an operator's tool sees them (payloads need not be JSON).</summary>
 public sealed record RawRecord(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, IReadOnlyList<(string Name, byte[] Value)> Headers)
 {
     public string? Header(string name) =>
@@ -14,8 +14,10 @@ public sealed record RawRecord(string Topic, int Partition, long Offset, byte[]?
     public string ValueText => Value is null ? "" : Encoding.UTF8.GetString(Value);
 }
 
+/// <summary>A plain Confluent.Kafka consumer and producer, outside the service.</summary>
 public static class RawKafka
 {
+    /// <summary>Reads the topic from the start until <paramref name="count"/> records match, or the time is up.</summary>
     public static IReadOnlyList<RawRecord> Read(string bootstrap, string topic, Func<RawRecord, bool> match, int count, TimeSpan within,
         CancellationToken ct)
     {
