@@ -64,10 +64,7 @@ public static class ConvertOrderHandler
         chain.OnException<ConcurrencyException>().RetryTimes(3);
         chain.OnException<JsonException>().Or<ArgumentException>()
             .CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq without retrying");
-        chain.OnAnyException()
-            .ScheduleRetry(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
-            .And(DeadLetters.NoteFirstFailureAsync, "note the first failure")
-            .Then.CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq after 3 attempts");
+        DeadLetters.RetryThenPark(chain);
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,

@@ -1,5 +1,4 @@
 using Marten;
-using Npgsql;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -25,7 +24,8 @@ public sealed class PrunePublishedEventsDaily(IDocumentStore store, IConfigurati
                 session.DeleteWhere<PublishedEvent>(e => e.PublishedAt < cutoff);
                 await session.SaveChangesAsync(stoppingToken);
             }
-            catch (NpgsqlException e)
+            // Whatever fails, the schedule must outlive it: an exception escaping a BackgroundService stops the host.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Pruning the published-events ledger failed; retried at the next run");
             }

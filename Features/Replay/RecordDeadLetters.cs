@@ -48,7 +48,8 @@ public sealed class RecordDeadLetters(IConfiguration configuration, IDocumentSto
             {
                 break;
             }
-            catch (Exception e) when (e is KafkaException or Npgsql.NpgsqlException or Marten.Exceptions.MartenException or TimeoutException)
+            // Whatever fails (Postgres going away can surface as ObjectDisposedException), the loop must outlive it.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Recording a dead letter failed; trying again");
                 if (result is not null)

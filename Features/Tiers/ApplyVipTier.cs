@@ -36,9 +36,12 @@ public static class ApplyVipTierHandler
 {
     public const string ReasonPrefix = "vip_tier ";
 
-    public static void Configure(HandlerChain chain) =>
+    public static void Configure(HandlerChain chain)
+    {
         // Two events of one customer at once: the loser retries and decides on what the winner committed.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
+        DeadLetters.RetryThenPark(chain);
+    }
 
     public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages, CancellationToken ct)
     {

@@ -24,7 +24,8 @@ public sealed class PruneTranslationVersionsDaily(NpgsqlDataSource database, Tim
                 if (prunable.Count > 0)
                     logger.LogInformation("Pruned {TranslationCount} old translation version(s)", await pruner.DeleteAsync(prunable, stoppingToken));
             }
-            catch (NpgsqlException e)
+            // Whatever fails, the schedule must outlive it: an exception escaping a BackgroundService stops the host.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Translation pruning failed; retried at the next run");
             }

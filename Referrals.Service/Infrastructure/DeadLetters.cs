@@ -1,6 +1,8 @@
 using System.Globalization;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Runtime;
+using Wolverine.Runtime.Handlers;
 
 namespace Referrals.Service.Infrastructure;
 
@@ -42,6 +44,17 @@ public static class DeadLetters
     public static string Truncate(string message) => message.Length > MaxMessageLength ? message[..MaxMessageLength] : message;
 
     /// <summary>
+    /// The rule every consumer ends with: any failure is retried after 0.5 s and 2 s (±25 % jitter, so retries of
+    /// many messages do not stampede a recovering dependency), then parked here: 3 attempts. A handler's own rules
+    /// for what retrying cannot fix (park at once) or fixes at once (a concurrency conflict) come before it.
+    /// </summary>
+    public static void RetryThenPark(HandlerChain chain) =>
+        chain.OnAnyException()
+            .ScheduleRetry(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
+            .And(NoteFirstFailureAsync, "note the first failure")
+            .Then.CustomAction(ParkAsync, "park on referrals.dlq after 3 attempts");
+
+    /// <summary>
     /// Error-policy action beside a retry: notes when the message first failed (<see cref="FirstFailures"/>), so its
     /// dead letter can tell when the trouble started, not only when the retries gave up.
     /// </summary>
@@ -62,24 +75,35 @@ public static class DeadLetters
     {
         var failed = lifecycle.Envelope ?? throw new InvalidOperationException("no envelope to dead-letter", exception);
         var message = failed.Message ?? throw new InvalidOperationException("the failed envelope has no message", exception);
-        var now = Now(runtime);
 
-        var options = new DeliveryOptions { TenantId = failed.TenantId, PartitionKey = failed.PartitionKey ?? failed.TenantId };
-        foreach (var (name, value) in failed.Headers)
-            options.Headers[name] = value;
-        options.Headers[IdHeader] = failed.Headers.GetValueOrDefault(IdHeader) ?? failed.Id.ToString();
-        options.Headers[ErrorTypeHeader] = exception.GetType().FullName;
-        options.Headers[ErrorMessageHeader] = Truncate(exception.Message);
-        options.Headers[AttemptsHeader] = failed.Attempts.ToString(CultureInfo.InvariantCulture);
-        options.Headers[FirstFailedAtHeader] = FirstFailedAt(runtime, failed);
-        options.Headers[FailedAtHeader] = now;
-        options.Headers[SourceHeader] = failed.Destination?.ToString();
+        var headers = new Dictionary<string, string?>(failed.Headers)
+        {
+            [IdHeader] = failed.Headers.GetValueOrDefault(IdHeader) ?? failed.Id.ToString(),
+            [ErrorTypeHeader] = exception.GetType().FullName,
+            [ErrorMessageHeader] = Truncate(exception.Message),
+            [AttemptsHeader] = failed.Attempts.ToString(CultureInfo.InvariantCulture),
+            [FirstFailedAtHeader] = FirstFailedAt(runtime, failed),
+            [FailedAtHeader] = Now(runtime),
+            [SourceHeader] = failed.Destination?.ToString(),
+        };
+        // Events from other services carry no event_type; their topic says what they are (reprocess-dlq filters on it).
+        if (!headers.ContainsKey(KafkaEnvelope.EventTypeHeader) && failed.Destination is { Scheme: "kafka" } source
+            && source.Segments[^1].TrimEnd('/') is var topic && topic != Topics.Replay)
+            headers[KafkaEnvelope.EventTypeHeader] = topic;
         if (failed.CorrelationId is { } correlationId)
-            options.Headers[KafkaEnvelope.CorrelationIdHeader] = correlationId;
+            headers[KafkaEnvelope.CorrelationIdHeader] = correlationId;
 
         using var scope = runtime.Services.CreateScope();
-        var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
-        await bus.EndpointFor(new Uri($"kafka://topic/{Topics.DeadLetters}")).SendAsync(message, options);
+        var deadLetters = scope.ServiceProvider.GetRequiredService<IMessageBus>().EndpointFor(new Uri($"kafka://topic/{Topics.DeadLetters}"));
+        // The payload as it arrived or was queued, byte for byte.
+        await deadLetters.SendRawMessageAsync(failed.Data ?? [], message.GetType(), dead =>
+        {
+            dead.TenantId = failed.TenantId;
+            dead.PartitionKey = failed.PartitionKey ?? failed.TenantId;
+            dead.ContentType = failed.ContentType ?? "application/json";
+            foreach (var (name, value) in headers)
+                dead.Headers[name] = value;
+        });
 
         runtime.Services.GetRequiredService<ReferralsMetrics>().Error("dead_lettered");
         runtime.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeadLetters))

@@ -1,3 +1,5 @@
+using Wolverine.Runtime.Handlers;
+
 namespace Referrals.Service.Infrastructure;
 
 /// <summary>
@@ -8,12 +10,14 @@ public static class DropInvalidatedCacheEntryHandler
 {
     private static readonly string[] OwnPrefixes = ["referral:", "translations:"];
 
+    public static void Configure(HandlerChain chain) => DeadLetters.RetryThenPark(chain);
+
     public static async Task Handle(CacheInvalidate message, CacheEntries cache, ILogger logger)
     {
         if (!OwnPrefixes.Any(prefix => message.Key.StartsWith(prefix, StringComparison.Ordinal)))
             return;
 
-        // Throws while Redis is unreachable: the message is retried rather than lost with a stale entry left.
+        // Throws while Redis is unreachable: the message is retried, then parked, rather than lost with a stale entry left.
         await cache.DropAsync(message.Key);
         logger.LogInformation("Dropped cache entry of type {CacheType} for shop {ShopId}", message.Type, message.ShopId);
     }
