@@ -51,10 +51,12 @@ public static class DeadLetterLedger
         return await session.LoadAsync<DeadLetter>(id, ct);
     }
 
-    public static async Task MarkSentAsync(IDocumentStore store, string id, long offset, CancellationToken ct)
+    /// <summary>Notes, in one transaction, which record of each dead letter reprocess-dlq sent back.</summary>
+    public static async Task MarkSentAsync(IDocumentStore store, IReadOnlyList<(string Id, long Offset)> sent, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        session.Patch<DeadLetter>(id).Set(d => d.SentOffset, offset);
+        foreach (var (id, offset) in sent)
+            session.Patch<DeadLetter>(id).Set(d => d.SentOffset, offset);
         await session.SaveChangesAsync(ct);
     }
 }

@@ -14,8 +14,9 @@ namespace Referrals.Service.Features.Replay;
 /// <see cref="PublishedEvent"/> ledger) onto their own topic (default) or onto referrals.replay, for downstream
 /// consumers that rebuild. A copy is the event as it went out (same payload and event_id, key = shop_id, the
 /// correlation_id, event_type and schema_version headers) plus `replay_run` and `replay_of` (the original's id).
-/// Resumable: the run's cursor (<see cref="ReplayRun"/>) is saved after each acknowledged send, so a rerun of the
-/// same run sends only what is left; a new run (other filters, or --run) re-emits again.
+/// Resumable: the run's cursor (<see cref="ReplayRun"/>) moves once Kafka acknowledged what was sent
+/// (<see cref="PacedSends"/>), so a rerun of the same run sends only what is left; a new run (other filters, or --run)
+/// re-emits again.
 /// </summary>
 public static class ReplayCommand
 {
@@ -82,24 +83,15 @@ public static class ReplayCommand
             EnableIdempotence = true,
             ClientId = "referrals-replay",
         }).SetLogHandler((_, _) => { }).Build();
-        var pacer = new Pacer(request.Rate);
-        var progress = new Progress(toSend.Count, pacer);
-        foreach (var e in toSend)
-        {
-            try
+        var progress = await new PacedSends(producer, request.Rate).SendAsync(toSend,
+            e => (toReplayTopic ? Topics.Replay : e.Topic, CopyOf(e, runId)),
+            async sent =>
             {
-                await pacer.WaitTurnAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            // Once started, a send is finished and noted even on Ctrl+C: that is what makes a rerun safe.
-            await producer.ProduceAsync(toReplayTopic ? Topics.Replay : e.Topic, CopyOf(e, runId), CancellationToken.None);
-            run = run.After(e);
-            await SaveRunAsync(store, run, CancellationToken.None);
-            await progress.SentAsync(output);
-        }
+                // Sent in order and all acknowledged: the cursor moves to the last of them.
+                run = sent.Aggregate(run, (current, e) => current.After(e));
+                await SaveRunAsync(store, run, CancellationToken.None);
+            },
+            output, ct);
 
         await progress.DoneAsync(output, ct.IsCancellationRequested);
         return ct.IsCancellationRequested ? 130 : 0;

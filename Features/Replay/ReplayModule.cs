@@ -24,7 +24,10 @@ public static class ReplayModule
 
         builder.Services.ConfigureWolverine(options =>
         {
+            // Replays are idempotent and paced by ReplayPace, not by the partition: handled 16 at a time
+            // (Replay:Parallelism), a replay can reach Replay:RatePerSecond well above one handler's speed.
             options.ListenToKafkaTopic(Topics.Replay).EnableNativeDeadLetterQueue()
+                .MaximumParallelMessages(builder.Configuration.GetValue("Replay:Parallelism", 16))
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.Replay));
             options.Policies.AddMiddleware(typeof(PaceReplays));
             options.Policies.AddMiddleware(typeof(MarkDeadLetterReprocessed));

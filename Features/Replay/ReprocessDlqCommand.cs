@@ -11,8 +11,8 @@ namespace Referrals.Service.Features.Replay;
 /// `reprocess-dlq` (the seed's reprocess_dlq.py): puts dead letters back on referrals.replay, byte for byte with
 /// their key and headers, where the service processes them again through its usual handlers. A dry run by
 /// default (what matches, by shop and type, and a sample); <c>--apply</c> sends at <c>--rate</c> per second.
-/// Resumable: each dead letter sent is noted in the ledger (SentOffset) right after Kafka acknowledged it, and
-/// a rerun skips it; Ctrl+C stops between two sends. A dead letter that failed 3 reprocessings stays parked.
+/// Resumable: each dead letter sent is noted in the ledger (SentOffset) once Kafka acknowledged it, and a rerun
+/// skips it; Ctrl+C stops taking new ones (<see cref="PacedSends"/>). A dead letter that failed 3 reprocessings stays parked.
 /// </summary>
 public static class ReprocessDlqCommand
 {
@@ -86,23 +86,10 @@ public static class ReprocessDlqCommand
             EnableIdempotence = true,
             ClientId = "referrals-reprocess-dlq",
         }).SetLogHandler((_, _) => { }).Build();
-        var pacer = new Pacer(request.Rate);
-        var progress = new Progress(toSend.Count, pacer);
-        foreach (var (record, raw, _) in toSend)
-        {
-            try
-            {
-                await pacer.WaitTurnAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            // Once started, a send is finished and noted even on Ctrl+C: that is what makes a rerun safe.
-            await producer.ProduceAsync(Topics.Replay, ForReplay(raw.Message, record), CancellationToken.None);
-            await DeadLetterLedger.MarkSentAsync(store, record.Id, record.Offset, CancellationToken.None);
-            await progress.SentAsync(output);
-        }
+        var progress = await new PacedSends(producer, request.Rate).SendAsync(toSend,
+            m => (Topics.Replay, ForReplay(m.Raw.Message, m.Record)),
+            sent => DeadLetterLedger.MarkSentAsync(store, [.. sent.Select(m => (m.Record.Id, m.Record.Offset))], CancellationToken.None),
+            output, ct);
 
         await progress.DoneAsync(output, ct.IsCancellationRequested);
         return ct.IsCancellationRequested ? 130 : 0;
