@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Replay;
@@ -51,14 +50,7 @@ public sealed class DeadLetterSizeTests(ReferralsApp app)
     private async Task<Size> SizeAndLedgerAsync(HttpClient http, string[] ours, CancellationToken ct)
     {
         var metric = await http.SampleAsync(Metric, ct);
-        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "select count(*), count(*) filter (where id = any(@ours)) from referrals.mt_doc_dead_letters where data->>'reprocessed_at' is null",
-            connection);
-        command.Parameters.AddWithValue("ours", ours);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new Size(metric, reader.GetInt64(0), reader.GetInt64(1));
+        var (ledger, oursWaiting) = await app.WaitingDeadLettersAsync(ours, ct);
+        return new Size(metric, ledger, oursWaiting);
     }
 }

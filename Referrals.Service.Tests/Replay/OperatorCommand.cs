@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Referrals.Service.Tests.Infrastructure;
 
@@ -16,6 +17,25 @@ public static class OperatorCommand
         var errors = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         return new Outcome(process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Starts the command, presses Ctrl+C (SIGINT) once it reports its first send, and returns how it ended.</summary>
+    public static async Task<Outcome> InterruptAfterFirstSendAsync(this ReferralsApp app, CancellationToken ct, params string[] args)
+    {
+        using var process = Start(app, args);
+        var output = new StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+        {
+            output.AppendLine(line);
+            if (line.StartsWith("  sent ", StringComparison.Ordinal))
+                break;
+        }
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync(ct);
+        output.Append(await process.StandardOutput.ReadToEndAsync(ct));
+        var errors = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return new Outcome(process.ExitCode, output.ToString(), errors);
     }
 
     public static Process Start(ReferralsApp app, params string[] args)

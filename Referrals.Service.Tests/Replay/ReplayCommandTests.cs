@@ -80,21 +80,12 @@ public sealed class ReplayCommandTests(ReferralsApp app)
         string[] args = ["replay", "--shop", DevShops.Main.ToString(), "--event-type", "referral.task", "--from", from.ToString("O", CultureInfo.InvariantCulture),
             "--to", DateTimeOffset.UtcNow.AddSeconds(1).ToString("O", CultureInfo.InvariantCulture), "--run", run, "--apply", "--rate", "3"];
 
-        using (var interrupted = OperatorCommand.Start(app, args))
-        {
-            while (await interrupted.StandardOutput.ReadLineAsync(ct) is { } line && !line.StartsWith("  sent ", StringComparison.Ordinal))
-            {
-            }
-            using (var kill = Process.Start("kill", ["-INT", interrupted.Id.ToString(CultureInfo.InvariantCulture)]))
-                await kill.WaitForExitAsync(ct);
-            var rest = await interrupted.StandardOutput.ReadToEndAsync(ct);
-            await interrupted.WaitForExitAsync(ct);
-            interrupted.ExitCode.ShouldBe(130);
-            rest.ShouldContain("Interrupted:");
-        }
+        var interrupted = await app.InterruptAfterFirstSendAsync(ct, args);
         var rerun = await app.RunAsync(ct, [.. args[..^2], "--rate", "0"]);
         var copies = RawKafka.Read(app.KafkaBootstrap, "referral.task", r => r.Header("replay_run") == run, 100, TimeSpan.FromSeconds(6), ct);
 
+        interrupted.ExitCode.ShouldBe(130, interrupted.Errors);
+        interrupted.Output.ShouldContain("Interrupted:");
         rerun.ExitCode.ShouldBe(0, rerun.Errors);
         rerun.Output.ShouldContain("already emitted in this run: ");
         copies.Select(c => c.Header("replay_of")).ShouldBeUnique();

@@ -112,23 +112,14 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
         string[] args = ["reprocess-dlq", "--shop", DevShops.Main.ToString(), "--from", hour.ToString("O", CultureInfo.InvariantCulture),
             "--to", hour.AddHours(1).ToString("O", CultureInfo.InvariantCulture), "--apply", "--rate", "3"];
 
-        using (var interrupted = OperatorCommand.Start(app, args))
-        {
-            while (await interrupted.StandardOutput.ReadLineAsync(ct) is { } line && !line.StartsWith("  sent ", StringComparison.Ordinal))
-            {
-            }
-            using (var kill = Process.Start("kill", ["-INT", interrupted.Id.ToString(CultureInfo.InvariantCulture)]))
-                await kill.WaitForExitAsync(ct);
-            var rest = await interrupted.StandardOutput.ReadToEndAsync(ct);
-            await interrupted.WaitForExitAsync(ct);
-            interrupted.ExitCode.ShouldBe(130);
-            rest.ShouldContain("Interrupted:");
-        }
+        var interrupted = await app.InterruptAfterFirstSendAsync(ct, args);
         var rerun = await app.RunAsync(ct, [.. args[..^2], "--rate", "0"]);
         var replayed = RawKafka.Read(app.KafkaBootstrap, "referrals.replay",
             r => r.Header("dlq_id")?.StartsWith("resume-", StringComparison.Ordinal) == true && ids.Contains(r.Header("dlq_id")!),
             ids.Count + 1, TimeSpan.FromSeconds(8), ct);
 
+        interrupted.ExitCode.ShouldBe(130, interrupted.Errors);
+        interrupted.Output.ShouldContain("Interrupted:");
         rerun.ExitCode.ShouldBe(0, rerun.Errors);
         replayed.Select(r => r.Header("dlq_id")).OrderBy(id => id).ShouldBe(ids.OrderBy(id => id)); // each once
     }
