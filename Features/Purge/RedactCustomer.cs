@@ -1,5 +1,6 @@
 using Marten;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
 using StackExchange.Redis;
 using Wolverine.ErrorHandling;
@@ -30,6 +31,9 @@ public static class RedactCustomerHandler
         if (referrals.Count > 0)
             await redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey($"referral:{redact.ShopId}:{r.Id}"))]);
 
+        // The published-events ledger names customers too: what replay could re-emit about them goes as well.
+        var customerId = redact.CustomerId.ToString();
+        db.DeleteWhere<PublishedEvent>(e => e.ShopId == redact.ShopId && e.Payload.Contains(customerId));
         logger.LogInformation("Redacted a customer of shop {ShopId}: {ReferralCount} referral(s) kept without their referrer",
             redact.ShopId, referrals.Count);
         return (referrals.Count > 0 ? MartenOps.StoreMany([.. referrals.Select(r => r.WithoutReferrer())]) : MartenOps.Nothing(),

@@ -1,5 +1,6 @@
 using Marten;
 using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Idempotency;
 using StackExchange.Redis;
@@ -31,6 +32,7 @@ public static class RedactShopHandler
         db.QueueSqlCommand($"delete from {ReferralAuditTrail.Table} where tenant_id = ?", shop);
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));
         db.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
+        db.DeleteWhere<PublishedEvent>(e => e.ShopId == redact.ShopId);
         logger.LogInformation("Redacted shop {ShopId} ({RedisKeys} Redis keys)", redact.ShopId, erasedKeys);
         return CustomerTiers.ForgetAll();
     }

@@ -89,6 +89,7 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         var tierEvent = Guid.NewGuid();
         await app.ProduceAsync(DevShops.Main.ToString(), CampaignEvents.TierAssigned(tierEvent, DevShops.Main, link.Referrer, "bronze", DateTimeOffset.UtcNow));
         await app.ProcessedAsync(DevShops.Main, tierEvent, ct);
+        var ledgerBefore = await app.PublishedEventsAsync(DevShops.Main, ct, customer: link.Referrer);
         using var http = app.CreateHttpClient();
 
         var response = await http.SendAsync(Signed("/customers/redact", ShopifyWebhooks.Main, CustomerBody(881)), ct);
@@ -102,6 +103,8 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         (await app.AuditTrailAsync(link.ReferralId, ct)).Count.ShouldBe(3); // created, completed, rewarded: the trail stays
         (await app.TierOfAsync(DevShops.Main, link.Referrer, ct)).ShouldBeNull();
         answer.GetProperty("referrals").GetArrayLength().ShouldBe(0);
+        ledgerBefore.ShouldBeGreaterThan(0); // the invite and referral.completed named them
+        (await app.PublishedEventsAsync(DevShops.Main, ct, customer: link.Referrer)).ShouldBe(0); // replay cannot bring them back
     }
 
     [Fact]
@@ -116,7 +119,9 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         // The other shop's key names no referral, so no status change of the run can drop it; only a purge could.
         var otherShopsKey = $"referral:{DevShops.Other}:{Guid.NewGuid()}";
         await app.SetRedisKeysAsync($"referral:{DevShops.Main}:{mine.ReferralId}", otherShopsKey);
-        var otherBefore = (Audit: await app.AuditEntriesAsync(DevShops.Other, ct), Processed: await app.ProcessedEventsAsync(DevShops.Other, ct));
+        var otherBefore = (Audit: await app.AuditEntriesAsync(DevShops.Other, ct), Processed: await app.ProcessedEventsAsync(DevShops.Other, ct),
+            Published: await app.PublishedEventsAsync(DevShops.Other, ct));
+        var publishedBefore = await app.PublishedEventsAsync(DevShops.Main, ct);
         using var http = app.CreateHttpClient();
 
         var response = await http.SendAsync(Signed("/shop/redact", ShopifyWebhooks.Main, "{\"shop_id\": 954889, \"shop_domain\": \"dev-shop.myshopify.com\"}"), ct);
@@ -125,11 +130,14 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await app.AuditEntriesAsync(DevShops.Main, ct)).ShouldBe(0);
         (await app.ProcessedEventsAsync(DevShops.Main, ct)).ShouldBe(0);
+        publishedBefore.ShouldBeGreaterThan(0);
+        (await app.PublishedEventsAsync(DevShops.Main, ct)).ShouldBe(0);
         (await app.RedisKeysAsync(DevShops.Main)).ShouldBeEmpty();
         (await app.ReferralAsync(theirs.ShopId, theirs.ReferralId, ct))!.Status.ShouldBe("rewarded");
         (await app.TierOfAsync(DevShops.Other, theirs.Referrer, ct)).ShouldBe("gold");
         (await app.AuditEntriesAsync(DevShops.Other, ct)).ShouldBe(otherBefore.Audit);
         (await app.ProcessedEventsAsync(DevShops.Other, ct)).ShouldBe(otherBefore.Processed);
+        (await app.PublishedEventsAsync(DevShops.Other, ct)).ShouldBe(otherBefore.Published);
         (await app.RedisKeysAsync(DevShops.Other)).ShouldContain(otherShopsKey);
     }
 

@@ -31,6 +31,18 @@ public static class ShopData
     public static Task<long> ProcessedEventsAsync(this ReferralsApp app, Guid shop, CancellationToken ct) =>
         app.CountAsync("select count(*) from referrals.mt_doc_processed_events where tenant_id = @shop", shop, ct);
 
+    /// <summary>The shop's events in the published-events ledger (what `replay` can re-emit), or only those naming <paramref name="customer"/>.</summary>
+    public static async Task<long> PublishedEventsAsync(this ReferralsApp app, Guid shop, CancellationToken ct, Guid? customer = null)
+    {
+        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "select count(*) from referrals.mt_doc_published_events where data->>'shop_id' = @shop and data->>'payload' like @naming", connection);
+        command.Parameters.AddWithValue("shop", shop.ToString());
+        command.Parameters.AddWithValue("naming", customer is { } id ? $"%{id}%" : "%");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public static async Task<string?> PurgeStateAsync(this ReferralsApp app, Guid shop, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
