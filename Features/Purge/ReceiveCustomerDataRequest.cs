@@ -33,7 +33,13 @@ public sealed class ReceiveCustomerDataRequest(CoreCustomers core, IDocumentStor
             return;
         }
 
-        var customerId = body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shop.Id, shopifyId, ct) : null;
+        var (customerId, unavailable) = await ShopifyPrivacyWebhook.CustomerAsync(core, shop.Id, body, ct);
+        if (unavailable is not null)
+        {
+            await Send.ResultAsync(unavailable);
+            return;
+        }
+
         IReadOnlyList<Referral> referrals = [];
         if (customerId is { } id)
         {

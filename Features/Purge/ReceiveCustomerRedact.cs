@@ -25,15 +25,10 @@ public sealed class ReceiveCustomerRedact(CoreCustomers core, IMessageBus bus, I
             return;
         }
 
-        Guid? customerId;
-        try
+        var (customerId, unavailable) = await ShopifyPrivacyWebhook.CustomerAsync(core, shop.Id, body, ct);
+        if (unavailable is not null)
         {
-            customerId = body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shop.Id, shopifyId, ct) : null;
-        }
-        catch (CoreUnavailableException)
-        {
-            await Send.ResultAsync(WebhookProblem.For(StatusCodes.Status503ServiceUnavailable, "core_unavailable",
-                "the customer cannot be identified right now; Shopify delivers again later"));
+            await Send.ResultAsync(unavailable);
             return;
         }
 

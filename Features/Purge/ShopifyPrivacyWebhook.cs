@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Referrals.Service.Infrastructure;
 using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Purge;
@@ -29,6 +30,23 @@ public static class ShopifyPrivacyWebhook
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The platform id of the customer the webhook names (null when it names none, or Core does not know them), or the
+    /// 503 to answer while Core cannot say: Shopify delivers the webhook again later.
+    /// </summary>
+    public static async Task<(Guid? CustomerId, IResult? Unavailable)> CustomerAsync(CoreCustomers core, Guid shopId, Body body, CancellationToken ct)
+    {
+        try
+        {
+            return (body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shopId, shopifyId, ct) : null, null);
+        }
+        catch (CoreUnavailableException)
+        {
+            return (null, WebhookProblem.For(StatusCodes.Status503ServiceUnavailable, "core_unavailable",
+                "the customer cannot be identified right now; Shopify delivers again later"));
         }
     }
 }

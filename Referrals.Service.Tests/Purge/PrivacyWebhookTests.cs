@@ -63,6 +63,34 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
             tooLarge => tooLarge >= tooLargeBefore + 1, TimeSpan.FromSeconds(5), ct)).ShouldBeGreaterThanOrEqualTo(tooLargeBefore + 1);
     }
 
+    [Theory]
+    [InlineData("/customers/data_request")]
+    [InlineData("/customers/redact")]
+    public async Task A_customer_privacy_webhook_while_core_cannot_identify_the_customer_gets_503_to_be_delivered_again_and_changes_nothing(
+        string route)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 865, 866, ct);
+        using var http = app.CreateHttpClient();
+        using var core = new HttpClient { BaseAddress = app.CoreControlAddress };
+
+        (await core.PostAsync("/control/fail?count=100&status=Unavailable", null, ct)).EnsureSuccessStatusCode();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(Signed(route, ShopifyWebhooks.Main, CustomerBody(865)), ct);
+        }
+        finally
+        {
+            (await core.PostAsync("/control/reset", null, CancellationToken.None)).EnsureSuccessStatusCode();
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1), ct); // a wrongly accepted redaction would act within this
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync(ct)).ShouldContain("core_unavailable");
+        (await ReferrerOfAsync(link.ShopId, link.ReferralId, ct)).ShouldBe(link.Referrer);
+    }
+
     [Fact]
     public async Task A_data_request_answers_the_customers_referrals_as_ids_and_statuses_only()
     {
