@@ -52,13 +52,20 @@ public static class ShopData
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>
+    /// This service's Redis keys of the shop (status cache, idempotency, rate limit). Keys of other holders that name
+    /// the shop (a test leaves `points:{shop}:balance` to prove it is not ours to drop) are not this service's to erase.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> RedisKeysAsync(this ReferralsApp app, Guid shop)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         var keys = new List<string>();
-        await foreach (var key in server.KeysAsync(pattern: $"*{shop}*", pageSize: 500)) // SCAN underneath
-            keys.Add(key.ToString());
+        foreach (var pattern in (string[])[$"referral:{shop}:*", $"processed:{shop}:*", $"rate_limit:{shop}:*"])
+        {
+            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 500)) // SCAN underneath
+                keys.Add(key.ToString());
+        }
         return keys;
     }
 
