@@ -18,17 +18,10 @@ public sealed class ReceiveCustomerRedact(CoreCustomers core, IMessageBus bus, I
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var (shop, raw) = HttpContext.VerifiedShopifyWebhook();
-        if (ShopifyPrivacyWebhook.Parse(raw) is not { } body)
+        var (shop, customerId, refusal) = await ShopifyPrivacyWebhook.CustomerOfAsync(HttpContext, core, ct);
+        if (refusal is not null)
         {
-            await Send.ResultAsync(ShopifyPrivacyWebhook.MalformedPayload);
-            return;
-        }
-
-        var (customerId, unavailable) = await ShopifyPrivacyWebhook.CustomerAsync(core, shop.Id, body, ct);
-        if (unavailable is not null)
-        {
-            await Send.ResultAsync(unavailable);
+            await Send.ResultAsync(refusal);
             return;
         }
 

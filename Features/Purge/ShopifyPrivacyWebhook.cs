@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Tenancy;
 using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Purge;
@@ -34,18 +35,23 @@ public static class ShopifyPrivacyWebhook
     }
 
     /// <summary>
-    /// The platform id of the customer the webhook names (null when it names none, or Core does not know them), or the
-    /// 503 to answer while Core cannot say: Shopify delivers the webhook again later.
+    /// The verified webhook's shop and the platform id of the customer it names (null when it names none, or Core does
+    /// not know them), or the answer to give instead: 400 for a body that is not a privacy webhook, 503 while Core
+    /// cannot say (Shopify delivers the webhook again later).
     /// </summary>
-    public static async Task<(Guid? CustomerId, IResult? Unavailable)> CustomerAsync(CoreCustomers core, Guid shopId, Body body, CancellationToken ct)
+    public static async Task<(Shop Shop, Guid? CustomerId, IResult? Refusal)> CustomerOfAsync(HttpContext http, CoreCustomers core,
+        CancellationToken ct)
     {
+        var (shop, raw) = http.VerifiedShopifyWebhook();
+        if (Parse(raw) is not { } body)
+            return (shop, null, MalformedPayload);
         try
         {
-            return (body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shopId, shopifyId, ct) : null, null);
+            return (shop, body.Customer?.Id is { } shopifyId ? await core.FindByShopifyIdAsync(shop.Id, shopifyId, ct) : null, null);
         }
         catch (CoreUnavailableException)
         {
-            return (null, WebhookProblem.For(StatusCodes.Status503ServiceUnavailable, "core_unavailable",
+            return (shop, null, WebhookProblem.For(StatusCodes.Status503ServiceUnavailable, "core_unavailable",
                 "the customer cannot be identified right now; Shopify delivers again later"));
         }
     }
