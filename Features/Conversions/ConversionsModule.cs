@@ -1,7 +1,5 @@
-using System.Threading.RateLimiting;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Features.Referrals;
 using Wolverine;
-using Wolverine.Kafka;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -11,37 +9,15 @@ public static class ConversionsModule
 
     public static WebApplicationBuilder AddConversions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ShopWebhookRateLimit>();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            var perIp = builder.Configuration.GetValue("Webhooks:PerIpPerSecond", 100);
-            limiter.AddPolicy(ReceiveOrderWebhook.PerIpPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perIp, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                rejected.HttpContext.RequestServices.GetRequiredService<ReferralsMetrics>().RateLimitExceeded("ip");
-                rejected.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                rejected.HttpContext.Response.Headers.RetryAfter = "1";
-                await TypedResults.Problem("more than the allowed webhooks per second from this address; retry later",
-                    statusCode: StatusCodes.Status429TooManyRequests, title: "rate_limited").ExecuteAsync(rejected.HttpContext);
-            };
-        });
-
+        builder.Services.AddSingleton<ConversionMetrics>();
+        builder.AddServiceMeter(ConversionMetrics.MeterName);
         builder.Services.ConfigureWolverine(options =>
         {
-            options.PublishMessage<ReferralCompleted>().ToKafkaTopic(Topics.ReferralCompleted);
             options.PublishMessage<ConvertOrder>().ToLocalQueue(Queue).UseDurableInbox();
             // A conversion mostly waits on Core and Postgres, not on the CPU: many may wait at once.
             options.LocalQueue(Queue).MaximumParallelMessages(builder.Configuration.GetValue("Conversions:Parallelism", 16));
-
+            options.PublishMessage<CountOrderOutcome>().ToLocalQueue(ReferralsModule.MetricsQueue);
         });
         return builder;
-    }
-
-    public static WebApplication MapConversions(this WebApplication app)
-    {
-        app.UseRateLimiter();
-        return app;
     }
 }

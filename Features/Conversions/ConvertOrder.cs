@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Marten;
 using JasperFx;
-using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
@@ -11,6 +10,9 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Wolverine.Marten;
+using Referrals.Service.Clients;
+using Referrals.Service.Correlation;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -45,6 +47,24 @@ public sealed record ConversionFacts(
     LocalizedText? Description,
     ReferralBonus? Bonus = null);
 
+/// <summary>The outcomes of an order (`referrals_orders_total{outcome}`, `processed_events.outcome`).</summary>
+public static class OrderOutcomes
+{
+    public const string NoReferral = "no_referral";
+    public const string UnknownReferralCode = "unknown_referral_code";
+    public const string CancelledOrder = "cancelled_order";
+    public const string TestOrder = "test_order";
+    public const string AlreadyConverted = "already_converted";
+    public const string ReferralClosed = "referral_closed";
+    public const string UnknownCustomer = "unknown_customer";
+    public const string UnknownReferrer = "unknown_referrer";
+    public const string SelfReferral = "self_referral";
+    public const string Converted = "converted";
+
+    /// <summary>Outcomes that also count as errors: the order named someone or something this service cannot find.</summary>
+    public static bool IsError(string outcome) => outcome is UnknownReferralCode or UnknownCustomer or UnknownReferrer;
+}
+
 /// <summary>
 /// Outcomes, in the order they are checked: already_processed · no_referral · unknown_referral_code ·
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
@@ -75,7 +95,7 @@ public static class ConvertOrderHandler
             return new ConversionFacts(seen, null, null, null, false, null);
 
         var shop = await shops.FindAsync(order.ShopId, ct);
-        var referral = await db.Query<Referral>().FirstOrDefaultAsync(r => r.ReferralLinkId == code, ct);
+        var referral = await ReferralQueries.ByLinkIdAsync(db, code, ct);
         if (referral is null || !IsConvertible(order, shop, referral))
             return new ConversionFacts(seen, shop, referral, null, false, null);
 
@@ -88,70 +108,57 @@ public static class ConvertOrderHandler
         return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus);
     }
 
+    /// <summary>
+    /// The decision, pure: the order's processed_events row, the referral's change (if any) and the messages that
+    /// go out with them. Outcomes are counted by <see cref="CountOrderOutcome"/> once all of it committed.
+    /// </summary>
     public static (IMartenOp, IMartenOp, OutgoingMessages) Handle(
-        ConvertOrder order, ConversionFacts facts, TimeProvider clock, ReferralsMetrics metrics)
+        ConvertOrder order, ConversionFacts facts, Envelope envelope, TimeProvider clock)
     {
         if (facts.Seen is { State: ProcessingState.Processed })
             return (MartenOps.Nothing(), MartenOps.Nothing(), []);
 
         var now = clock.GetUtcNow();
+        var correlationId = CorrelationId.Of(envelope);
         var seen = facts.Seen ?? new ProcessedEvent(order.WebhookId, ConvertOrder.EventType, ProcessingState.Accepted, null, order.ReceivedAt, null);
-        var (outcome, referral) = Decide(order, facts, now);
-        metrics.Order(outcome);
+        var outcome = Decide(order, facts);
         var processed = MartenOps.Store(seen.Done(outcome, now));
+        var counted = new CountOrderOutcome(outcome);
 
-        if (referral is null)
+        var change = outcome switch
         {
-            if (outcome is "unknown_referral_code" or "unknown_customer" or "unknown_referrer")
-                metrics.Error(outcome);
-            return (processed, MartenOps.Nothing(), []);
-        }
+            OrderOutcomes.SelfReferral => ReferralChanges.Fail(order.ShopId, facts.Referral!, OrderOutcomes.SelfReferral, now, correlationId),
+            OrderOutcomes.Converted => ReferralChanges.Complete(order.ShopId, facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
+                facts.Description!.Value, facts.Bonus, now, correlationId),
+            _ => null,
+        };
+        if (change is null)
+            return (processed, MartenOps.Nothing(), [counted]);
 
-        metrics.Conversion(referral.Status.Wire(), referral.Locale);
-        var correlationId = CorrelationId.Current ?? Guid.NewGuid().ToString();
-        var invalidate = KafkaEnvelope.Publish(
-            new CacheInvalidate(CacheInvalidate.ReferralKey(order.ShopId, referral.Id), order.ShopId, CacheInvalidate.ReferralType, referral.Locale, now),
-            order.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion);
-
-        if (referral.Status != ReferralStatus.Completed)
-            return (processed, MartenOps.Store(referral), [invalidate]);
-
-        // A referrer holding a VIP tier: the conversion carries the tier's bonus (Features/Tiers/ApplyVipTier.cs).
-        if (facts.Bonus is { } bonus)
-            referral = referral with { BonusTierId = bonus.TierId };
-        var completed = new ReferralCompleted(Guid.CreateVersion7(now), referral.CustomerId, order.ShopId, referral.Id,
-            referral.Status.Wire(), referral.Locale, facts.Description!.Value, ReferralCompleted.CurrentSchemaVersion, now, correlationId,
-            facts.Bonus?.TierId, facts.Bonus?.Multiplier ?? 1.0, facts.Bonus?.BonusPoints ?? 0);
-        var thankYou = new ReferralTask(Guid.CreateVersion7(now), facts.ReferredCustomerId!.Value, order.ShopId, ReferralTask.ThankYou,
-            referral.Locale, now, correlationId);
-
-        return (processed, MartenOps.Store(referral),
-        [
-            KafkaEnvelope.Publish(completed, order.ShopId, ReferralCompleted.EventType, ReferralCompleted.CurrentSchemaVersion),
-            KafkaEnvelope.Publish(thankYou, order.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion),
-            invalidate,
-        ]);
+        change.Messages.Add(counted);
+        return (processed, change.Operation, change.Messages);
     }
 
-    private static (string Outcome, Referral? Changed) Decide(ConvertOrder order, ConversionFacts facts, DateTimeOffset now)
+    /// <summary>The outcome of an order, checked in the order the class summary lists.</summary>
+    public static string Decide(ConvertOrder order, ConversionFacts facts)
     {
         if (order.ReferralCode is null)
-            return ("no_referral", null);
+            return OrderOutcomes.NoReferral;
         if (facts.Referral is not { } referral)
-            return ("unknown_referral_code", null);
+            return OrderOutcomes.UnknownReferralCode;
         if (order.Cancelled)
-            return ("cancelled_order", null);
+            return OrderOutcomes.CancelledOrder;
         if (order.Test && facts.Shop is not { AllowTestOrders: true })
-            return ("test_order", null);
+            return OrderOutcomes.TestOrder;
         if (!IsOpen(referral))
-            return (referral.Status is ReferralStatus.Completed or ReferralStatus.Rewarded ? "already_converted" : "referral_closed", null);
+            return referral.Status is ReferralStatus.Completed or ReferralStatus.Rewarded ? OrderOutcomes.AlreadyConverted : OrderOutcomes.ReferralClosed;
         if (facts.ReferredCustomerId is not { } buyer)
-            return ("unknown_customer", null);
+            return OrderOutcomes.UnknownCustomer;
         if (!facts.ReferrerKnown)
-            return ("unknown_referrer", null);
+            return OrderOutcomes.UnknownReferrer;
         if (buyer == referral.CustomerId)
-            return ("self_referral", referral.MoveTo(ReferralStatus.Failed, now, "self_referral"));
-        return ("converted", referral.MoveTo(ReferralStatus.Completed, now, $"order {order.OrderId}"));
+            return OrderOutcomes.SelfReferral;
+        return OrderOutcomes.Converted;
     }
 
     private static bool IsOpen(Referral referral) => ReferralTransitions.CanMove(referral.Status, ReferralStatus.Completed);

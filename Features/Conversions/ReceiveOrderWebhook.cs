@@ -2,11 +2,11 @@ using FastEndpoints;
 using Marten;
 using JasperFx;
 using Referrals.Service.Idempotency;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Referrals.Service.Webhooks;
 using Wolverine;
 using Wolverine.Marten;
+using Referrals.Service.Observability;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -21,18 +21,18 @@ public sealed class ReceiveOrderWebhook(
     RecentEvents recentEvents,
     IDocumentStore store,
     IMartenOutbox outbox,
-    ReferralsMetrics metrics,
+    ErrorMetrics errors,
+    RateLimitMetrics rateLimits,
     TimeProvider clock) : EndpointWithoutRequest
 {
     public const string Route = "/orders/create";
     public const int MaxBodyBytes = 256 * 1024;
-    public const string PerIpPolicy = "webhooks-per-ip";
 
     public override void Configure()
     {
         Post(Route);
         AllowAnonymous(); // Shopify signs the body; there is no token
-        Options(route => route.RequireRateLimiting(PerIpPolicy));
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.PerIpPolicy));
         PreProcessors(new VerifyShopifyWebhook(MaxBodyBytes));
     }
 
@@ -56,7 +56,7 @@ public sealed class ReceiveOrderWebhook(
 
         if (await rateLimit.TryAcquireAsync(shop.Id) is { } retryAfter)
         {
-            metrics.RateLimitExceeded("shop");
+            rateLimits.Exceeded("shop");
             HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Refuse(StatusCodes.Status429TooManyRequests, "rate_limited", "more than the shop's webhooks per second; retry later", ct);
             return;
@@ -93,7 +93,7 @@ public sealed class ReceiveOrderWebhook(
 
     private async Task Refuse(int status, string errorType, string detail, CancellationToken ct)
     {
-        metrics.Error(errorType);
+        errors.Count(errorType);
         await Send.ResultAsync(WebhookProblem.For(status, errorType, detail));
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Wolverine;
+using Referrals.Service.Correlation;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Conversions;
 

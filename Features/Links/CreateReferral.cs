@@ -1,5 +1,7 @@
 using Marten;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Clients;
+using Referrals.Service.Correlation;
+using Referrals.Service.Features.Referrals;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -12,24 +14,22 @@ public sealed record CreatedReferral(Guid ReferralId, string ReferralLinkId, Ref
 
 public static class CreateReferralHandler
 {
-    public static Task<Referral?> LoadAsync(CreateReferral command, IQuerySession db, CancellationToken ct) =>
-        db.Query<Referral>().FirstOrDefaultAsync(r => r.RequestId == command.RequestId, ct);
+    /// <exception cref="Grpc.Core.RpcException">NOT_FOUND for a customer Core does not know; UNAVAILABLE without Core.</exception>
+    public static async Task<Referral?> LoadAsync(CreateReferral command, IQuerySession db, CoreCustomers core, CancellationToken ct)
+    {
+        await core.RequireKnownAsync(command.ShopId, command.CustomerId, ct);
+        return await ReferralQueries.ByRequestIdAsync(db, command.RequestId, ct);
+    }
 
     public static (CreatedReferral, IMartenOp, OutgoingMessages) Handle(
-        CreateReferral command, Referral? existing, TimeProvider clock)
+        CreateReferral command, Referral? existing, Envelope envelope, TimeProvider clock)
     {
         if (existing is not null)
             return (new CreatedReferral(existing.Id, existing.ReferralLinkId, existing.Status), MartenOps.Nothing(), []);
 
-        var now = clock.GetUtcNow();
-        var referral = new Referral(Guid.CreateVersion7(now), command.CustomerId, ReferralLinkIds.New(), ReferralStatus.Pending,
-            command.Locale, command.RequestId, "1.0.0", now, now)
-        { CorrelationId = CorrelationId.Current };
-        var invite = new ReferralTask(Guid.CreateVersion7(now), command.CustomerId, command.ShopId, ReferralTask.Invite,
-            command.Locale, now, CorrelationId.Current ?? Guid.NewGuid().ToString());
-
-        return (new CreatedReferral(referral.Id, referral.ReferralLinkId, referral.Status),
-            MartenOps.Insert(referral),
-            [KafkaEnvelope.Publish(invite, command.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion)]);
+        var opened = ReferralChanges.Open(command.ShopId, command.CustomerId, ReferralLinkIds.New(), command.Locale, command.RequestId,
+            clock.GetUtcNow(), CorrelationId.Of(envelope));
+        return (new CreatedReferral(opened.Referral.Id, opened.Referral.ReferralLinkId, opened.Referral.Status),
+            opened.Operation, opened.Messages);
     }
 }

@@ -18,7 +18,6 @@ public sealed partial class ReferralsGrpcService
         var locale = Locales.Contains(request.Locale) ? request.Locale : "en";
         RpcGuard.Allow(AuthenticateCaller.Caller(context).MaySee(shopId, customerId),
             "the token does not allow creating referrals for this shop and customer");
-        await customers.RequireKnownAsync(shopId, customerId, context.CancellationToken);
 
         var command = new CreateReferral(shopId, customerId, locale, requestId);
         CreatedReferral created;

@@ -1,5 +1,6 @@
 using Marten;
 using Wolverine;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Purge;
 

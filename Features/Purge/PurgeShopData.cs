@@ -1,11 +1,14 @@
 using Marten;
 using Referrals.Service.Idempotency;
-using Referrals.Service.Infrastructure;
 using StackExchange.Redis;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Caching;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Messaging;
+using Referrals.Service.Correlation;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -30,7 +33,7 @@ public static class PurgeShopDataHandler
             .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
 
     public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis,
-        TimeProvider clock, ILogger logger, CancellationToken ct)
+        Envelope envelope, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var latest = await db.LoadAsync<AuditPurge>(purge.ShopId, ct);
         if (latest is not { State: PurgeState.Running } || latest.PurgeId != purge.PurgeId)
@@ -38,7 +41,7 @@ public static class PurgeShopDataHandler
 
         var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), purge.ShopId);
         var shop = purge.ShopId.ToString();
-        db.QueueSqlCommand($"delete from {ReferralAuditTrail.Table} where tenant_id = ?", shop);
+        ReferralAuditTrail.EraseShop(db, purge.ShopId);
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));
 
         var now = clock.GetUtcNow();
@@ -46,7 +49,7 @@ public static class PurgeShopDataHandler
         return (MartenOps.Store(latest with { State = PurgeState.Completed, CompletedAt = now }),
         [
             KafkaEnvelope.Publish(new CacheInvalidate(NoticeKey(purge.ShopId), purge.ShopId, NoticeType, "en", now),
-                purge.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion),
+                purge.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion, CorrelationId.Of(envelope)),
         ]);
     }
 }

@@ -1,8 +1,9 @@
 using FastEndpoints;
 using Marten;
-using Referrals.Service.Features.Links;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Webhooks;
+using Referrals.Service.Clients;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -37,12 +38,12 @@ public sealed class ReceiveCustomerDataRequest(CoreCustomers core, IDocumentStor
         if (customerId is { } id)
         {
             await using var session = store.QuerySession(shop.Id.ToString());
-            referrals = await ReferralsOfCustomer.ListAsync(session, id, ct);
+            referrals = await ReferralQueries.OfCustomerAsync(session, id, ct);
         }
 
         logger.LogInformation("Answered a customers/data_request for shop {ShopId}: {ReferralCount} referral(s)", shop.Id, referrals.Count);
         await Send.ResultAsync(TypedResults.Json(new CustomerDataView(shop.Id, customerId,
             [.. referrals.Select(r => new CustomerReferralView(r.Id, r.ReferralLinkId, r.Status.Wire(), r.CreatedAt, r.UpdatedAt))]),
-            MessagingSetup.WireJson));
+            WireJson.Options));
     }
 }

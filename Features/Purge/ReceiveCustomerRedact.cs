@@ -1,7 +1,7 @@
 using FastEndpoints;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Webhooks;
 using Wolverine;
+using Referrals.Service.Clients;
 
 namespace Referrals.Service.Features.Purge;
 

@@ -1,11 +1,11 @@
 using Marten;
-using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
 using StackExchange.Redis;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -27,16 +27,16 @@ public static class RedactCustomerHandler
     public static async Task<(IMartenOp, IMartenOp)> Handle(RedactCustomer redact, IDocumentSession db, IConnectionMultiplexer redis,
         ILogger logger, CancellationToken ct)
     {
-        var referrals = await ReferralsOfCustomer.ListAsync(db, redact.CustomerId, ct);
+        var referrals = await ReferralQueries.OfCustomerAsync(db, redact.CustomerId, ct);
         if (referrals.Count > 0)
-            await redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey($"referral:{redact.ShopId}:{r.Id}"))]);
+            await redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey(ReferralStatusCache.Key(redact.ShopId, r.Id)))]);
 
         // The published-events ledger names customers too: what replay could re-emit about them goes as well.
         var customerId = redact.CustomerId.ToString();
         db.DeleteWhere<PublishedEvent>(e => e.ShopId == redact.ShopId && e.Payload.Contains(customerId));
         logger.LogInformation("Redacted a customer of shop {ShopId}: {ReferralCount} referral(s) kept without their referrer",
             redact.ShopId, referrals.Count);
-        return (referrals.Count > 0 ? MartenOps.StoreMany([.. referrals.Select(r => r.WithoutReferrer())]) : MartenOps.Nothing(),
+        return (ReferralChanges.Redact(referrals),
             CustomerTiers.Forget(redact.CustomerId));
     }
 }

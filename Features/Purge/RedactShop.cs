@@ -1,5 +1,4 @@
 using Marten;
-using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Idempotency;
@@ -7,6 +6,7 @@ using StackExchange.Redis;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -25,15 +25,14 @@ public static class RedactShopHandler
             .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
             .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
 
-    public static async Task<IMartenOp> Handle(RedactShop redact, IDocumentSession db, IConnectionMultiplexer redis, ILogger logger)
+    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactShop redact, IDocumentSession db, IConnectionMultiplexer redis, ILogger logger)
     {
         var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), redact.ShopId);
         var shop = redact.ShopId.ToString();
-        db.QueueSqlCommand($"delete from {ReferralAuditTrail.Table} where tenant_id = ?", shop);
+        ReferralAuditTrail.EraseShop(db, redact.ShopId);
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));
-        db.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
         db.DeleteWhere<PublishedEvent>(e => e.ShopId == redact.ShopId);
         logger.LogInformation("Redacted shop {ShopId} ({RedisKeys} Redis keys)", redact.ShopId, erasedKeys);
-        return CustomerTiers.ForgetAll();
+        return (ReferralChanges.EraseAllOfShop(redact.ShopId), CustomerTiers.ForgetAll());
     }
 }

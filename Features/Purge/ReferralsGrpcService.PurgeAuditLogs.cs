@@ -18,11 +18,8 @@ public sealed partial class ReferralsGrpcService
         var merchantToken = RpcGuard.Text(request.JwtToken, "jwt_token", maxLength: 8192);
         RpcGuard.Allow(AuthenticateCaller.Caller(context).Scopes.Contains(PurgeModule.AdminPurgeScope),
             $"the caller's token lacks the {PurgeModule.AdminPurgeScope} scope");
-        var tokens = context.GetHttpContext().RequestServices.GetRequiredService<ValidateCallerToken>();
-        var merchant = await tokens.ValidateAsync(merchantToken, context.CancellationToken);
-        RpcGuard.Allow(merchant.IsMerchantOf(shopId), "jwt_token is not a merchant token of this shop");
 
-        var accepted = await bus.InvokeAsync<PurgeAccepted>(new RequestAuditPurge(shopId), context.CancellationToken);
+        var accepted = await bus.InvokeAsync<PurgeAccepted>(new RequestAuditPurge(shopId, merchantToken), context.CancellationToken);
         return new PurgeAuditLogsResponse { PurgeId = accepted.PurgeId.ToString(), Status = accepted.Status };
     }
 }

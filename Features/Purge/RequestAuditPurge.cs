@@ -4,11 +4,12 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Auth;
 
 namespace Referrals.Service.Features.Purge;
 
-/// <summary>A merchant's purge of the shop's audit data, already authorized.</summary>
-public sealed record RequestAuditPurge(Guid ShopId);
+/// <summary>A merchant's purge of the shop's audit data, on AdminCore's authorized call, with the merchant's own token.</summary>
+public sealed record RequestAuditPurge(Guid ShopId, string MerchantToken);
 
 public sealed record PurgeAccepted(Guid PurgeId, string Status);
 
@@ -22,8 +23,16 @@ public static class RequestAuditPurgeHandler
         // Two requests at once: the loser retries and answers the winner's purge.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
 
-    public static Task<AuditPurge?> LoadAsync(RequestAuditPurge request, IDocumentSession db, CancellationToken ct) =>
-        db.LoadAsync<AuditPurge>(request.ShopId, ct);
+    /// <exception cref="Grpc.Core.RpcException">
+    /// UNAUTHENTICATED for a revoked, expired or invalid merchant token; PERMISSION_DENIED for another shop's.
+    /// </exception>
+    public static async Task<AuditPurge?> LoadAsync(RequestAuditPurge request, IDocumentSession db, ValidateCallerToken tokens,
+        CancellationToken ct)
+    {
+        var merchant = await tokens.ValidateAsync(request.MerchantToken, ct);
+        RpcGuard.Allow(merchant.IsMerchantOf(request.ShopId), "jwt_token is not a merchant token of this shop");
+        return await db.LoadAsync<AuditPurge>(request.ShopId, ct);
+    }
 
     public static (PurgeAccepted, IMartenOp, OutgoingMessages) Handle(RequestAuditPurge request, AuditPurge? latest, TimeProvider clock)
     {

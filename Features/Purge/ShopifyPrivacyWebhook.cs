@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Referrals.Service.Webhooks;
+using Referrals.Service.Clients;
 
 namespace Referrals.Service.Features.Purge;
 

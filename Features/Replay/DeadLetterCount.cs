@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Marten;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Observability;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -27,7 +28,7 @@ public sealed class DeadLetterCount : BackgroundService
         _clock = clock;
         _logger = logger;
         _refresh = TimeSpan.FromSeconds(configuration.GetValue("DeadLetters:SizeRefreshSeconds", 2.0));
-        meters.Create(ReferralsMetrics.MeterName).CreateObservableGauge(MetricName, Observe,
+        meters.Create(ErrorMetrics.MeterName).CreateObservableGauge(MetricName, Observe,
             description: "Dead letters on referrals.dlq not yet reprocessed");
     }
 

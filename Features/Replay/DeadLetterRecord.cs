@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx;
 using Marten;
-using Referrals.Service.Infrastructure;
 using Weasel.Core;
+using Referrals.Service.Platform;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -33,7 +34,7 @@ public sealed class OperatorConnections
     public IDocumentStore OpenStore() => DocumentStore.For(options =>
     {
         options.Connection(Database);
-        options.DatabaseSchemaName = MessagingSetup.DocumentSchema;
+        options.DatabaseSchemaName = DocumentStorage.Schema;
         options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
             configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

@@ -1,6 +1,8 @@
 using System.Text;
-using Referrals.Service.Infrastructure;
 using Wolverine;
+using Referrals.Service.Caching;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -22,7 +24,7 @@ public sealed record PublishedEvent(
 {
     /// <summary>The topics whose events are recorded (and so can be replayed); each topic carries one event type.</summary>
     public static readonly IReadOnlyCollection<string> Topics =
-        [Infrastructure.Topics.ReferralCompleted, Infrastructure.Topics.ReferralTask, Infrastructure.Topics.CacheInvalidate];
+        [Messaging.Topics.ReferralCompleted, Messaging.Topics.ReferralTask, Messaging.Topics.CacheInvalidate];
 
     /// <summary>The ledger row of an envelope headed for one of <see cref="Topics"/>, or null for anything else.</summary>
     public static PublishedEvent? Of(Envelope envelope, DateTimeOffset publishedAt)

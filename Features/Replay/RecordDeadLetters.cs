@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using Marten;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Messaging;
+using Referrals.Service.Platform;
 
 namespace Referrals.Service.Features.Replay;
 

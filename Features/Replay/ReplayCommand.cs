@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using Marten;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Messaging;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -1,7 +1,7 @@
 using Marten;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.Kafka;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 

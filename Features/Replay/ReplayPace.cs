@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
-using Referrals.Service.Infrastructure;
 using Wolverine;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -1,5 +1,4 @@
-using Referrals.Service.Features.Conversions;
-using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Replay;
 

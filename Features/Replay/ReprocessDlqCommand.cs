@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Marten;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Replay;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Translations;
 
 namespace Referrals.Service.Features.StatusReads;
@@ -11,22 +11,27 @@ public sealed record GetReferralStatus(Guid ShopId, Guid ReferralId, string Loca
 public sealed record ReferralStatusAnswer(Guid CustomerId, ReferralStatus Status, string ReferralLinkId, DateTimeOffset UpdatedAt,
     LocalizedText Description);
 
+/// <summary>The answer to <see cref="GetReferralStatus"/>: the status, or none when the shop has no such referral.</summary>
+public sealed record ReferralStatusLookup(ReferralStatusAnswer? Answer);
+
 /// <summary>
-/// Answers the query in the caller's request, without a message bus hop: a read has no side effects to make
-/// durable, and a cancelled call (the caller's deadline) just stops.
+/// Answers the query: the status through its cache, the description through the Translations slice. A read has no
+/// side effects to make durable, and a cancelled call (the caller's deadline) just stops.
 /// </summary>
-public sealed class AnswerReferralStatus(ReadReferralStatus statuses, LocalizedMessages messages, StatusMetrics metrics)
+public static class GetReferralStatusHandler
 {
-    public async Task<ReferralStatusAnswer?> AnswerAsync(GetReferralStatus query, CancellationToken ct)
+    public static async Task<ReferralStatusLookup> Handle(GetReferralStatus query, ReadReferralStatus statuses,
+        LocalizedMessages messages, StatusMetrics metrics, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var (view, fromCache) = await statuses.ReadAsync(query.ShopId, query.ReferralId, ct);
         if (view is null)
-            return null;
+            return new ReferralStatusLookup(null);
 
         var description = await messages.GetAsync(LocalizedMessages.StatusKey(view.Status.Wire()), query.Locale, ct);
         metrics.Record(Stopwatch.GetElapsedTime(started), fromCache);
-        return new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description);
+        return new ReferralStatusLookup(
+            new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description));
     }
 }
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marten;
-using Referrals.Service.Features.Links;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Caching;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.StatusReads;
 
@@ -17,9 +18,7 @@ public sealed record ReferralStatusView(Guid ReferralId, Guid CustomerId, string
 /// </summary>
 public sealed class ReadReferralStatus(IDocumentStore store, ShopRowLevelSecurity security, CacheEntries cache)
 {
-    public static readonly TimeSpan CacheFor = TimeSpan.FromHours(1);
-
-    private static readonly JsonSerializerOptions CacheJson = new(MessagingSetup.WireJson)
+    private static readonly JsonSerializerOptions CacheJson = new(WireJson.Options)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
@@ -27,7 +26,7 @@ public sealed class ReadReferralStatus(IDocumentStore store, ShopRowLevelSecurit
     /// <returns>the view (null when the shop has no such referral) and whether Redis answered.</returns>
     public async Task<(ReferralStatusView? View, bool FromCache)> ReadAsync(Guid shopId, Guid referralId, CancellationToken ct)
     {
-        var key = CacheInvalidate.ReferralKey(shopId, referralId);
+        var key = ReferralStatusCache.Key(shopId, referralId);
         if (await cache.TryGetAsync(key) is { } cached)
             return (JsonSerializer.Deserialize<ReferralStatusView>(cached, CacheJson), true);
 
@@ -36,19 +35,13 @@ public sealed class ReadReferralStatus(IDocumentStore store, ShopRowLevelSecurit
             var options = Marten.Services.SessionOptions.ForTransaction(transaction);
             options.TenantId = shopId.ToString();
             await using var session = store.QuerySession(options);
-            return await session.LoadAsync<Referral>(referralId, ct);
+            return await ReferralQueries.ByIdAsync(session, referralId, ct);
         }, ct);
         if (referral is null)
             return (null, false);
 
         var view = new ReferralStatusView(referral.Id, referral.CustomerId, referral.ReferralLinkId, referral.Status, referral.UpdatedAt);
-        await cache.TrySetAsync(key, JsonSerializer.Serialize(view, CacheJson), CacheFor);
+        await cache.TrySetAsync(key, JsonSerializer.Serialize(view, CacheJson), ReferralStatusCache.CacheFor);
         return (view, false);
     }
-
-    /// <summary>
-    /// Drops the cached status now. Status changes publish `cache.invalidate` through the outbox, which drops it
-    /// too; this is for code that changed a status outside a Wolverine handler.
-    /// </summary>
-    public Task ForgetAsync(Guid shopId, Guid referralId) => cache.TryDropAsync(CacheInvalidate.ReferralKey(shopId, referralId));
 }

@@ -17,10 +17,9 @@ public sealed partial class ReferralsGrpcService
         // Another shop's token learns nothing, not even whether the referral exists.
         RpcGuard.Allow(caller.ShopId == shopId, "the token is not for this shop");
 
-        // The primary constructor is shared by every slice's part of this class: this slice's service comes from the call.
-        var statuses = context.GetHttpContext().RequestServices.GetRequiredService<AnswerReferralStatus>();
-        var answer = await statuses.AnswerAsync(new GetReferralStatusQuery(shopId, referralId, request.Locale), context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"referral {referralId} not found"));
+        var lookup = await bus.InvokeForTenantAsync<ReferralStatusLookup>(shopId.ToString(),
+            new GetReferralStatusQuery(shopId, referralId, request.Locale), context.CancellationToken);
+        var answer = lookup.Answer ?? throw new RpcException(new Status(StatusCode.NotFound, $"referral {referralId} not found"));
         RpcGuard.Allow(caller.MaySee(shopId, answer.CustomerId), "the token does not allow reading this referral");
 
         return new GetReferralStatusResponse

@@ -1,7 +1,5 @@
 using Marten;
 using JasperFx;
-using Referrals.Service.Features.Conversions;
-using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Infrastructure;
@@ -9,6 +7,8 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Correlation;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -51,17 +51,16 @@ public static class ApplyVipTierHandler
 
         var current = await db.LoadAsync<CustomerTier>(command.CustomerId, ct);
         var policy = await db.LoadAsync<BonusPolicy>(command.ShopId, ct);
-        var completed = await db.Query<Referral>()
-            .Where(r => r.CustomerId == command.CustomerId && r.Status == ReferralStatus.Completed)
-            .ToListAsync(ct);
+        var completed = await ReferralQueries.ConvertedOfCustomerAsync(db, command.CustomerId, ct);
         var descriptions = new Dictionary<string, string>();
         foreach (var locale in completed.Select(r => r.Locale).Distinct())
             descriptions[locale] = (await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
         return new TierFacts(seen, current, policy, completed, descriptions);
     }
 
+    /// <summary>The decision, pure: processed_events, the customer's tier, the rewarded referrals and their messages.</summary>
     public static (IMartenOp, IMartenOp, IMartenOp, OutgoingMessages) Handle(
-        ApplyVipTier command, TierFacts facts, TimeProvider clock, ReferralsMetrics metrics)
+        ApplyVipTier command, TierFacts facts, Envelope envelope, TimeProvider clock)
     {
         if (facts.Seen is { State: ProcessingState.Processed })
             return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), []);
@@ -76,28 +75,20 @@ public static class ApplyVipTierHandler
         if (facts.Policy?.BonusFor(command.TierId) is not { } bonus)
             return (Processed(command, "tier_without_bonus", now), storeTier, MartenOps.Nothing(), [remember]);
 
+        var correlationId = CorrelationId.Of(envelope);
         var since = command.AssignedAt - TimeSpan.FromDays(facts.Policy.LookBackDays);
-        var rewarded = facts.CompletedReferrals
+        var earned = new ReferralBonus(bonus.TierId, bonus.Multiplier, bonus.BonusPoints);
+        var rewards = facts.CompletedReferrals
             .Where(r => r.Status == ReferralStatus.Completed && r.CompletedAt >= since && r.BonusTierId != command.TierId)
-            .Select(r => r.MoveTo(ReferralStatus.Rewarded, now, ReasonPrefix + command.TierId) with { BonusTierId = command.TierId })
+            .Select(r => ReferralChanges.Reward(command.ShopId, r, earned, ReasonPrefix + command.TierId, facts.RewardedDescriptions[r.Locale],
+                now, correlationId))
             .ToArray();
 
-        var correlationId = CorrelationId.Current ?? Guid.NewGuid().ToString();
         var messages = new OutgoingMessages { remember };
-        foreach (var referral in rewarded)
-        {
-            var completed = new ReferralCompleted(Guid.CreateVersion7(now), referral.CustomerId, command.ShopId, referral.Id,
-                referral.Status.Wire(), referral.Locale, facts.RewardedDescriptions[referral.Locale], ReferralCompleted.CurrentSchemaVersion,
-                now, correlationId, bonus.TierId, bonus.Multiplier, bonus.BonusPoints);
-            messages.Add(KafkaEnvelope.Publish(completed, command.ShopId, ReferralCompleted.EventType, ReferralCompleted.CurrentSchemaVersion));
-            messages.Add(KafkaEnvelope.Publish(
-                new CacheInvalidate(CacheInvalidate.ReferralKey(command.ShopId, referral.Id), command.ShopId, CacheInvalidate.ReferralType, referral.Locale, now),
-                command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion));
-            metrics.Conversion(referral.Status.Wire(), referral.Locale);
-        }
-
-        return (Processed(command, rewarded.Length > 0 ? "bonus_applied" : "tier_assigned", now), storeTier,
-            rewarded.Length > 0 ? MartenOps.StoreMany(rewarded) : MartenOps.Nothing(), messages);
+        foreach (var reward in rewards)
+            messages.AddRange(reward.Messages);
+        return (Processed(command, rewards.Length > 0 ? "bonus_applied" : "tier_assigned", now), storeTier,
+            rewards.Length > 0 ? MartenOps.StoreMany([.. rewards.Select(r => r.Referral)]) : MartenOps.Nothing(), messages);
     }
 
     // Inserted, not upserted: two deliveries of one event racing each other cannot both commit.

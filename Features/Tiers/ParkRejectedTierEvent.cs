@@ -2,6 +2,9 @@ using System.Globalization;
 using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.Runtime;
+using Referrals.Service.Correlation;
+using Referrals.Service.Messaging;
+using Referrals.Service.Observability;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -41,7 +44,7 @@ public static class ParkRejectedTierEvent
                 dead.Headers[KafkaEnvelope.CorrelationIdHeader] = correlationId;
         });
 
-        runtime.Services.GetRequiredService<ReferralsMetrics>().Error(errorType);
+        runtime.Services.GetRequiredService<ErrorMetrics>().Count(errorType);
         runtime.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ParkRejectedTierEvent))
             .LogWarning("Dead-lettered a vip_tier.assigned ({ErrorType}) after {Attempts} attempt(s): {Reason}",
                 errorType, failed.Attempts, message);

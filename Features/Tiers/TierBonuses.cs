@@ -1,9 +1,7 @@
 using Marten;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Tiers;
-
-/// <summary>The bonus a referrer's current VIP tier earns on a referral; what `referral.completed` carries.</summary>
-public sealed record ReferralBonus(string TierId, double Multiplier, int BonusPoints);
 
 /// <summary>The named query other slices use for tier bonuses (Conversions asks at conversion time).</summary>
 public static class TierBonuses

@@ -1,7 +1,7 @@
 using Marten;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.Kafka;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -24,7 +24,7 @@ public static class TiersModule
             // Campaign produces plain JSON without Wolverine's headers; the reader never throws, so a bad event
             // reaches the handler, which names it and parks it on referrals.dlq while the partition moves on.
             options.ListenToKafkaTopic(Topics.VipTierAssigned)
-                .ReceiveRawJson<VipTierAssigned>(MessagingSetup.WireJson)
+                .ReceiveRawJson<VipTierAssigned>(WireJson.Options)
                 .DefaultSerializer(new VipTierAssignedReader())
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.VipTierAssigned))
                 .Sequential(); // per-shop order (key = shop_id) is kept from the partition to the decision

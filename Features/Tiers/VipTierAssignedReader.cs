@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.Runtime.Serialization;
+using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -20,13 +20,13 @@ public sealed class VipTierAssignedReader : IMessageSerializer
 
     public byte[] Write(Envelope envelope) => WriteMessage(envelope.Message!);
 
-    public byte[] WriteMessage(object message) => JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MessagingSetup.WireJson);
+    public byte[] WriteMessage(object message) => JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), WireJson.Options);
 
     private static VipTierAssigned Read(byte[] data)
     {
         try
         {
-            return JsonSerializer.Deserialize<VipTierAssigned>(data, MessagingSetup.WireJson)
+            return JsonSerializer.Deserialize<VipTierAssigned>(data, WireJson.Options)
                 ?? VipTierAssigned.NotReadable("the payload is JSON null");
         }
         catch (JsonException e)

@@ -2,9 +2,11 @@ using FastEndpoints;
 using FluentValidation.Results;
 using Marten;
 using Referrals.Service.Auth;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.Marten;
+using Referrals.Service.Caching;
+using Referrals.Service.Messaging;
+using Referrals.Service.Correlation;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -19,7 +21,7 @@ public static class AddTranslationVersionHandler
         await db.Query<Translation>().Where(t => t.Key == command.Key).ToListAsync(ct);
 
     public static (TranslationVersionAdded, IMartenOp, OutgoingMessages) Handle(
-        AddTranslationVersion command, IReadOnlyList<Translation> versions, TimeProvider clock)
+        AddTranslationVersion command, IReadOnlyList<Translation> versions, Envelope envelope, TimeProvider clock)
     {
         var current = versions.GroupBy(t => t.Locale).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Version)!);
         var broken = TranslationRules.Check(command.Key, command.Locale, command.Value,
@@ -32,9 +34,10 @@ public static class AddTranslationVersionHandler
         var added = new Translation(Guid.CreateVersion7(now), command.Key, command.Locale, command.Value, version, now, command.ShopId);
         // Other holders of the text (the frontend, Points) drop their copies; so does this service's consumer.
         var invalidate = new CacheInvalidate(LocalizedMessages.CacheKey(command.Key, command.Locale), command.ShopId,
-            CacheInvalidate.TranslationType, command.Locale, now);
+            LocalizedMessages.CacheType, command.Locale, now);
         return (new TranslationVersionAdded(added, []), MartenOps.Insert(added),
-            [KafkaEnvelope.Publish(invalidate, command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion)]);
+            [KafkaEnvelope.Publish(invalidate, command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion,
+                CorrelationId.Of(envelope))]);
     }
 }
 

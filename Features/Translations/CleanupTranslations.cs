@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Platform;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -13,7 +14,7 @@ public sealed record TranslationVersionRow(Guid Id, string Key, string Locale, i
 /// </summary>
 public sealed class TranslationVersionPruner(NpgsqlDataSource database)
 {
-    private const string Table = $"{MessagingSetup.DocumentSchema}.mt_doc_translation";
+    private const string Table = $"{DocumentStorage.Schema}.mt_doc_translation";
 
     public static IReadOnlyList<TranslationVersionRow> Prunable(IEnumerable<TranslationVersionRow> versions, DateTimeOffset cutoff) =>
         [.. versions.GroupBy(v => (v.Key, v.Locale))

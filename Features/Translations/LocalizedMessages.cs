@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Marten;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Caching;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -26,7 +26,11 @@ public sealed class LocalizedMessages(IDocumentStore store, CacheEntries cache, 
 
     public static string StatusKey(string wireStatus) => $"referral.status.{wireStatus}";
 
-    public static string CacheKey(string key, string locale) => $"translations:{key}:{locale}";
+    /// <summary>A cached translation: `cache.invalidate` type and key prefix, key `translations:{key}:{locale}`.</summary>
+    public const string CacheType = "translation";
+    public const string CachePrefix = "translations:";
+
+    public static string CacheKey(string key, string locale) => $"{CachePrefix}{key}:{locale}";
 
     public async ValueTask<LocalizedText> GetAsync(string key, string locale, CancellationToken ct)
     {

@@ -1,4 +1,4 @@
-using Referrals.Service.Features.Links;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Translations;
 

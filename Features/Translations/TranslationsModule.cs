@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Marten;
 using Marten.Schema;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Translations;
 

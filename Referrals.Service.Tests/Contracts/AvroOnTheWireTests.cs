@@ -8,14 +8,16 @@ using Avro.Generic;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
-using service::Referrals.Service.Features.Conversions;
-using service::Referrals.Service.Features.Links;
-using service::Referrals.Service.Infrastructure;
-using service::Referrals.Service.Infrastructure.EventContracts;
+using service::Referrals.Service.Messaging.EventContracts;
 using Wolverine;
 using Wolverine.Configuration;
 using Wolverine.Kafka;
 using Wolverine.Kafka.Internals;
+using service::Referrals.Service.Caching;
+using service::Referrals.Service.Correlation;
+using service::Referrals.Service.Features.Referrals;
+using service::Referrals.Service.Features.Tiers;
+using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 
@@ -66,7 +68,7 @@ public sealed class AvroOnTheWireTests
 
         foreach (var key in new[] { "referral:a", "referral:b" })
         {
-            var envelope = Outgoing(new CacheInvalidate(key, shopId, CacheInvalidate.ReferralType, "en", Now), shopId,
+            var envelope = Outgoing(new CacheInvalidate(key, shopId, ReferralStatusCache.Type, "en", Now), shopId,
                 CacheInvalidate.EventType, CacheInvalidate.SchemaVersion);
             var message = MessageOf(envelope);
             mapper.MapEnvelopeToOutgoing(envelope, message);
@@ -81,10 +83,10 @@ public sealed class AvroOnTheWireTests
     public void An_event_without_a_schema_version_header_is_refused_instead_of_sent_unversioned()
     {
         var shopId = Guid.NewGuid();
-        var envelope = new Envelope(new CacheInvalidate("referral:a", shopId, CacheInvalidate.ReferralType, "en", Now))
+        var envelope = new Envelope(new CacheInvalidate("referral:a", shopId, ReferralStatusCache.Type, "en", Now))
         {
-            Data = JsonSerializer.SerializeToUtf8Bytes(new CacheInvalidate("referral:a", shopId, CacheInvalidate.ReferralType, "en", Now),
-                MessagingSetup.WireJson),
+            Data = JsonSerializer.SerializeToUtf8Bytes(new CacheInvalidate("referral:a", shopId, ReferralStatusCache.Type, "en", Now),
+                WireJson.Options),
         };
 
         Should.Throw<EventContractException>(() => Mapper(Topics.CacheInvalidate).MapEnvelopeToOutgoing(envelope, MessageOf(envelope)));
@@ -165,7 +167,7 @@ public sealed class AvroOnTheWireTests
     {
         var envelope = new Envelope(message)
         {
-            Data = JsonSerializer.SerializeToUtf8Bytes(message, MessagingSetup.WireJson),
+            Data = JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Options),
             PartitionKey = shopId.ToString("D", CultureInfo.InvariantCulture),
         };
         envelope.Headers[KafkaEnvelope.CorrelationIdHeader] = message switch

@@ -4,13 +4,15 @@ using Confluent.SchemaRegistry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Referrals.Service.Tests.Infrastructure;
-using service::Referrals.Service.Features.Links;
 using service::Referrals.Service.Infrastructure;
-using service::Referrals.Service.Infrastructure.EventContracts;
+using service::Referrals.Service.Messaging.EventContracts;
 using Wolverine;
 using Wolverine.Kafka;
 using Wolverine.Kafka.Internals;
 using Wolverine.Runtime;
+using service::Referrals.Service.Features.Referrals;
+using service::Referrals.Service.Features.Tiers;
+using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 
@@ -42,7 +44,7 @@ public sealed class AvroWiringTests(ReferralsApp app)
     public async Task A_listener_for_events_from_other_services_reads_them_through_the_json_or_avro_mapping()
     {
         // The service's wire options are in use long before Wolverine compiles its endpoints.
-        System.Text.Json.JsonSerializer.Serialize(new ProbeTierAssigned(Guid.NewGuid(), "gold"), MessagingSetup.WireJson);
+        System.Text.Json.JsonSerializer.Serialize(new ProbeTierAssigned(Guid.NewGuid(), "gold"), WireJson.Options);
         using var host = await StartAsync(withRegistry: true,
             options => options.ListenToKafkaTopic(Topics.VipTierAssigned).ReceiveWireEvents<ProbeTierAssigned>());
 

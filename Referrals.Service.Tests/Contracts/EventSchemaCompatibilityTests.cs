@@ -1,7 +1,10 @@
 extern alias service;
 
-using service::Referrals.Service.Infrastructure;
-using service::Referrals.Service.Infrastructure.EventContracts;
+using service::Referrals.Service.Messaging.EventContracts;
+using service::Referrals.Service.Caching;
+using service::Referrals.Service.Features.Referrals;
+using service::Referrals.Service.Features.Tiers;
+using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 

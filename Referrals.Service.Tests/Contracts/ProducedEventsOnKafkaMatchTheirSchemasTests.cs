@@ -3,7 +3,7 @@ extern alias service;
 using System.Text;
 using Referrals.Contracts.V1;
 using Referrals.Service.Tests.Infrastructure;
-using service::Referrals.Service.Infrastructure.EventContracts;
+using service::Referrals.Service.Messaging.EventContracts;
 
 namespace Referrals.Service.Tests.Contracts;
 

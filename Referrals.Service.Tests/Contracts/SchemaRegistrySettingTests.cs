@@ -3,7 +3,7 @@ extern alias service;
 using Confluent.SchemaRegistry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using service::Referrals.Service.Infrastructure;
+using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 

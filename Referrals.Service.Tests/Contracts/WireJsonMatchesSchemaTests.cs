@@ -1,10 +1,11 @@
 extern alias service;
 
 using System.Text.Json;
-using service::Referrals.Service.Features.Conversions;
-using service::Referrals.Service.Features.Links;
-using service::Referrals.Service.Infrastructure;
-using service::Referrals.Service.Infrastructure.EventContracts;
+using service::Referrals.Service.Messaging.EventContracts;
+using service::Referrals.Service.Caching;
+using service::Referrals.Service.Features.Referrals;
+using service::Referrals.Service.Features.Tiers;
+using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 
@@ -26,7 +27,7 @@ public sealed class WireJsonMatchesSchemaTests
         var (payload, version) = Sample(eventType);
         var schema = EventSchemas.For(eventType, version).Schema;
 
-        var json = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), MessagingSetup.WireJson);
+        var json = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), WireJson.Options);
 
         JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name)
             .ShouldBe(schema.Fields.Select(f => f.Name), ignoreOrder: true);
@@ -39,11 +40,11 @@ public sealed class WireJsonMatchesSchemaTests
     {
         var (payload, version) = Sample(eventType);
         var schema = EventSchemas.For(eventType, version).Schema;
-        var json = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), MessagingSetup.WireJson);
+        var json = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), WireJson.Options);
 
         var back = WireJsonAvro.ToJson(WireJsonAvro.ToAvro(json, schema));
 
-        JsonSerializer.Deserialize(back, payload.GetType(), MessagingSetup.WireJson).ShouldBe(payload);
+        JsonSerializer.Deserialize(back, payload.GetType(), WireJson.Options).ShouldBe(payload);
     }
 
     [Fact]
@@ -86,8 +87,8 @@ public sealed class WireJsonMatchesSchemaTests
             ReferralCompleted.CurrentSchemaVersion),
         ReferralTask.EventType => (new ReferralTask(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), ReferralTask.ThankYou, "ar", Now,
             "correlation"), ReferralTask.SchemaVersion),
-        CacheInvalidate.EventType => (new CacheInvalidate(CacheInvalidate.ReferralKey(Guid.NewGuid(), Guid.NewGuid()), Guid.NewGuid(),
-            CacheInvalidate.ReferralType, "en", Now), CacheInvalidate.SchemaVersion),
+        CacheInvalidate.EventType => (new CacheInvalidate(ReferralStatusCache.Key(Guid.NewGuid(), Guid.NewGuid()), Guid.NewGuid(),
+            ReferralStatusCache.Type, "en", Now), CacheInvalidate.SchemaVersion),
         _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "add a sample for the new event"),
     };
 }

@@ -42,7 +42,7 @@ public static class ReplayMessages
     public static RawRecord DeadLetter(Guid shop, string dlqId, DateTimeOffset failedAt, string eventType = "order.created") =>
         ConvertOrder(shop, Guid.NewGuid().ToString(), null,
             ("dlq_id", dlqId),
-            ("dlq_error_type", "Referrals.Service.Infrastructure.CoreUnavailableException"),
+            ("dlq_error_type", "Referrals.Service.Clients.CoreUnavailableException"),
             ("dlq_error_message", "the Core service did not answer (Unavailable)"),
             ("dlq_attempts", "3"),
             ("dlq_first_failed_at", failedAt.ToString("O", CultureInfo.InvariantCulture)),

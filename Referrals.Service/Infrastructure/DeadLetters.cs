@@ -3,6 +3,9 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime;
 using Wolverine.Runtime.Handlers;
+using Referrals.Service.Correlation;
+using Referrals.Service.Messaging;
+using Referrals.Service.Observability;
 
 namespace Referrals.Service.Infrastructure;
 
@@ -105,7 +108,7 @@ public static class DeadLetters
                 dead.Headers[name] = value;
         });
 
-        runtime.Services.GetRequiredService<ReferralsMetrics>().Error("dead_lettered");
+        runtime.Services.GetRequiredService<ErrorMetrics>().Count("dead_lettered");
         runtime.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeadLetters))
             .LogError(exception, "Dead-lettered {MessageType} for shop {ShopId} after {Attempts} attempt(s)",
                 failed.MessageType, failed.TenantId, failed.Attempts);

@@ -1,5 +1,5 @@
 using Npgsql;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Tenancy;
 
@@ -10,14 +10,11 @@ namespace Referrals.Service.Tenancy;
 /// tenant data through <see cref="ReadAsShopAsync"/>, which drops to the runtime role for the transaction.
 /// A transaction without the shop's context sees no rows at all.
 /// </summary>
-public sealed class ShopRowLevelSecurity(NpgsqlDataSource database)
+public sealed class ShopRowLevelSecurity(NpgsqlDataSource database, IEnumerable<ShopIsolatedTable> shopTables)
 {
     public const string RuntimeRole = "referrals_runtime";
     public const string ShopSetting = "app.shop_id";
-    private const string Schema = MessagingSetup.DocumentSchema;
-
-    /// <summary>Tables of tenant (shop) data; tenant_id is the shop_id.</summary>
-    private static readonly string[] ShopTables = ["mt_doc_referral"];
+    private const string Schema = DocumentStorage.Schema;
 
     /// <summary>Runs a read in a transaction in which the runtime role acts for one shop, then rolls it back.</summary>
     public async Task<T> ReadAsShopAsync<T>(Guid shopId, Func<NpgsqlTransaction, Task<T>> read, CancellationToken ct)
@@ -36,7 +33,7 @@ public sealed class ShopRowLevelSecurity(NpgsqlDataSource database)
     /// <summary>Creates the runtime role and the policies (idempotent; runs on every start, after Marten's schema).</summary>
     public async Task ApplyAsync(CancellationToken ct)
     {
-        var policies = string.Join("\n", ShopTables.Select(table => $"""
+        var policies = string.Join("\n", shopTables.Select(t => t.Name).Distinct(StringComparer.Ordinal).Select(table => $"""
             alter table {Schema}.{table} enable row level security;
             drop policy if exists shop_isolation on {Schema}.{table};
             create policy shop_isolation on {Schema}.{table} to {RuntimeRole}
@@ -66,13 +63,12 @@ public sealed class ApplyShopRowLevelSecurity(ShopRowLevelSecurity security) : I
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>A table of tenant (shop) data, in the documents' schema; its tenant_id is the shop_id.</summary>
+public sealed record ShopIsolatedTable(string Name);
+
 public static class ShopRowLevelSecuritySetup
 {
-    /// <summary>Call after AddReferralsMessaging: the policies need Marten's tables.</summary>
-    public static WebApplicationBuilder AddShopRowLevelSecurity(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<ShopRowLevelSecurity>();
-        builder.Services.AddHostedService<ApplyShopRowLevelSecurity>();
-        return builder;
-    }
+    /// <summary>The slice that owns <paramref name="table"/> puts it under the shop isolation policy.</summary>
+    public static IServiceCollection AddShopIsolatedTable(this IServiceCollection services, string table) =>
+        services.AddSingleton(new ShopIsolatedTable(table));
 }

@@ -1,6 +1,6 @@
 using FastEndpoints;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Observability;
 
 namespace Referrals.Service.Webhooks;
 
@@ -43,7 +43,7 @@ public sealed class VerifyShopifyWebhook(int maxBodyBytes) : IPreProcessor<Empty
     // A response sent here ends the request: FastEndpoints does not run the endpoint's handler after it.
     private static async Task RefuseAsync(HttpContext http, int status, string errorType, string detail)
     {
-        http.Resolve<ReferralsMetrics>().Error(errorType);
+        http.Resolve<ErrorMetrics>().Count(errorType);
         await http.Response.SendResultAsync(WebhookProblem.For(status, errorType, detail));
     }
 }

@@ -61,6 +61,8 @@ foreach (var arg in (string[])[serviceDll, "reprocess-dlq", "--shop", shop.ToStr
     command.ArgumentList.Add(arg);
 var clock = Stopwatch.StartNew();
 using var process = Process.Start(command)!;
+using Referrals.Service.Clients;
+using Referrals.Service.Features.Conversions;
 var output = await process.StandardOutput.ReadToEndAsync();
 await process.WaitForExitAsync();
 Console.WriteLine($"reprocess-dlq (unthrottled, {count} dead letters): exit {process.ExitCode}, {clock.Elapsed.TotalSeconds:0.0} s including start-up and the scan; " +
@@ -104,7 +106,7 @@ Message<string, string> ConvertOrder(string webhookId, string? dlqId, DateTimeOf
     {
         headers.Add("dlq_id", Encoding.UTF8.GetBytes(dlqId));
         headers.Add("dlq_failed_at", Encoding.UTF8.GetBytes(failedAt!.Value.ToString("O")));
-        headers.Add("dlq_error_type", "Referrals.Service.Infrastructure.CoreUnavailableException"u8.ToArray());
+        headers.Add("dlq_error_type", "Referrals.Service.Clients.CoreUnavailableException"u8.ToArray());
     }
     return new Message<string, string>
     {

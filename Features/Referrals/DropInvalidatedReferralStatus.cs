@@ -1,0 +1,24 @@
+using Referrals.Service.Caching;
+using Wolverine.Runtime.Handlers;
+using Referrals.Service.Infrastructure;
+
+namespace Referrals.Service.Features.Referrals;
+
+/// <summary>
+/// Consumes `cache.invalidate` (from this service's outbox and from other services): drops a referral's cached
+/// status. Keys of other holders' caches are not ours to touch and are ignored.
+/// </summary>
+public static class DropInvalidatedReferralStatusHandler
+{
+    public static void Configure(HandlerChain chain) => DeadLetters.RetryThenPark(chain);
+
+    public static async Task Handle(CacheInvalidate message, CacheEntries cache, ILogger logger)
+    {
+        if (!message.Key.StartsWith(ReferralStatusCache.Prefix, StringComparison.Ordinal))
+            return;
+
+        // Throws while Redis is unreachable: the message is retried, then parked, rather than lost with a stale entry left.
+        await cache.DropAsync(message.Key);
+        logger.LogInformation("Dropped cache entry of type {CacheType} for shop {ShopId}", message.Type, message.ShopId);
+    }
+}

@@ -1,0 +1,49 @@
+using Referrals.Service.Correlation;
+namespace Referrals.Service.Features.Referrals;
+
+/// <summary>
+/// A referral link of a shop's customer and where it stands. Multi-tenanted by shop. Every slice creates and
+/// changes it through <see cref="ReferralChanges"/> and reads it through <see cref="ReferralQueries"/>; the status
+/// moves only through <see cref="MoveTo"/>, which enforces the state machine. No PII: the referrer is a customer_id.
+/// </summary>
+public sealed record Referral(
+    Guid Id,
+    Guid CustomerId,
+    string ReferralLinkId,
+    ReferralStatus Status,
+    string Locale,
+    string RequestId,
+    string SchemaVersion,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Why the referral is in its status, when that is not obvious (e.g. "self_referral"). No PII.</summary>
+    public string? StatusReason { get; init; }
+
+    /// <summary>When the referral converted; tier bonuses look back from a tier assignment to this moment.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The VIP tier whose bonus this referral carried (at conversion, or applied later). Null: none yet.</summary>
+    public string? BonusTierId { get; init; }
+
+    /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
+    public static readonly Guid RedactedCustomer = Guid.Empty;
+
+    /// <summary>The same referral without its referrer's identity: it still counts, it no longer says whose it was.</summary>
+    public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer };
+
+    public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string correlationId, string? reason = null) =>
+        ReferralTransitions.CanMove(Status, next)
+            ? this with
+            {
+                Status = next,
+                UpdatedAt = now,
+                StatusReason = reason,
+                CompletedAt = next == ReferralStatus.Completed ? now : CompletedAt,
+                CorrelationId = correlationId,
+            }
+            : throw new IllegalReferralTransitionException(Status, next);
+}

@@ -1,0 +1,10 @@
+using Referrals.Contracts.V1;
+using Wolverine;
+
+namespace Referrals.Service.Features;
+
+/// <summary>
+/// referrals.v1.ReferralsService. Each slice adds its methods in its own part of this class; every method guards its
+/// input, invokes the slice's handler for the shop, and maps the answer.
+/// </summary>
+public sealed partial class ReferralsGrpcService(IMessageBus bus) : ReferralsService.ReferralsServiceBase;

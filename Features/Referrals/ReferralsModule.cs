@@ -1,0 +1,51 @@
+using Marten;
+using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
+using Referrals.Service.Messaging;
+using Referrals.Service.Tenancy;
+using Wolverine;
+using Wolverine.Kafka;
+
+namespace Referrals.Service.Features.Referrals;
+
+public static class ReferralsModule
+{
+    public const string Table = "mt_doc_referral";
+    public const string MetricsQueue = "referral-metrics";
+
+    public static WebApplicationBuilder AddReferrals(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureMarten(options => options.Schema.For<Referral>()
+            .MultiTenanted() // tenant id = shop_id
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_referral_link_id",
+                TenancyScope.PerTenant, r => r.ReferralLinkId)
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_request_id",
+                TenancyScope.PerTenant, r => r.RequestId)
+            .Duplicate(r => r.CustomerId)
+            // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
+            .UseOptimisticConcurrency(true));
+        builder.Services.AddShopIsolatedTable(Table);
+        // Two triggers on the referral table, so no code path changes a referral without them: the audit trail of
+        // status changes, and the check that the status's description is translated in every locale.
+        builder.Services.InitializeMartenWith(new ReferralAuditTrail());
+        builder.Services.AddHostedService<ValidateReferralDescription>();
+
+        builder.Services.AddSingleton<ReferralMetrics>();
+        builder.AddServiceMeter(ReferralMetrics.MeterName);
+        builder.Services.ConfigureWolverine(options =>
+        {
+            options.PublishMessage<ReferralCompleted>().ToKafkaTopic(Topics.ReferralCompleted);
+            options.PublishMessage<ReferralTask>().ToKafkaTopic(Topics.ReferralTask);
+            // Counted in memory once the change committed; a count is not worth a durable row.
+            options.PublishMessage<CountReferralStatus>().ToLocalQueue(MetricsQueue);
+            options.LocalQueue(MetricsQueue).BufferedInMemory();
+        });
+        return builder;
+    }
+
+    public static WebApplication MapReferrals(this WebApplication app)
+    {
+        app.MapGrpcService<ReferralsGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,18 @@
+using Referrals.Contracts.Auth.V1;
+using Referrals.Service.Correlation;
+using Referrals.Service.Platform;
+
+namespace Referrals.Service.Auth;
+
+public static class AuthSetup
+{
+    /// <summary>Bearer tokens validated through the Auth service (`AUTH_HOST`) for every gRPC call and admin route.</summary>
+    public static WebApplicationBuilder AddCallerAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpcClient<AuthService.AuthServiceClient>(options => options.Address =
+                new Uri(InfrastructureSettings.RequiredAddress(builder.Configuration, InfrastructureSettings.AuthAddressKey)))
+            .AddInterceptor<CorrelationClientInterceptor>();
+        builder.Services.AddSingleton<ValidateCallerToken>();
+        return builder;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+using Wolverine;
+using Wolverine.Kafka;
+using Wolverine.Kafka.Internals;
+using Wolverine.Util;
+
+namespace Referrals.Service.Messaging.EventContracts;
+
+/// <summary>
+/// Kafka mapping of a topic that has a committed event contract, when a schema registry is configured.
+/// Outgoing: the outbox keeps the wire JSON; at send time it becomes the Avro record of the schema version named
+/// by the `schema_version` header, in Confluent's wire format, registered under the subject `&lt;topic&gt;-value`.
+/// A registry that cannot be reached fails the send, so the event waits in the outbox like for a broker outage.
+/// Incoming: a Confluent-Avro payload is read with its writer's schema (fetched by id), resolved to this
+/// service's latest committed schema by Avro's rules, and handed on as wire JSON; a JSON payload passes unchanged.
+/// </summary>
+public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
+{
+    public const string AvroContentType = "application/vnd.confluent.avro";
+    public const string JsonContentType = "application/json";
+    private const string ContentTypeHeader = "content-type";
+
+    private readonly KafkaEnvelopeMapper _wolverine;
+    private readonly KafkaTopic _topic;
+    private readonly ISchemaRegistryClient? _registry;
+    private readonly AvroSerializer<GenericRecord>? _serializer;
+    private readonly ConcurrentDictionary<int, Avro.Schema> _writerSchemas = new();
+
+    public ConfluentAvroEnvelopeMapper(KafkaTopic topic, ISchemaRegistryClient? registry)
+    {
+        _wolverine = new KafkaEnvelopeMapper(topic);
+        _topic = topic;
+        _registry = registry;
+        if (registry is not null)
+            _serializer = new AvroSerializer<GenericRecord>(registry, new AvroSerializerConfig
+            {
+                AutoRegisterSchemas = true,
+                // Explicit: the subject is `<topic>-value`, without the association lookup of newer defaults.
+                SubjectNameStrategy = SubjectNameStrategy.Topic,
+            });
+    }
+
+    public void MapEnvelopeToOutgoing(Envelope envelope, Message<string, byte[]> outgoing)
+    {
+        _wolverine.MapEnvelopeToOutgoing(envelope, outgoing);
+        // Wolverine's own liveness ping (sent when a sender resumes after an outage) is no event.
+        if (_serializer is null || envelope.IsPing())
+            return;
+
+        if (!envelope.Headers.TryGetValue(KafkaEnvelope.SchemaVersionHeader, out var version) || version is null)
+            throw new EventContractException($"an event for {_topic.TopicName} has no {KafkaEnvelope.SchemaVersionHeader} header");
+        var schema = EventSchemas.For(_topic.TopicName, version).Schema;
+        var record = WireJsonAvro.ToAvro(outgoing.Value, schema);
+
+        // Wolverine's mapper contract is synchronous; the registry client caches ids, so only a topic's first
+        // event of a schema version waits for the registry.
+        outgoing.Value = _serializer.SerializeAsync(record,
+                new SerializationContext(MessageComponentType.Value, _topic.TopicName, outgoing.Headers))
+            .GetAwaiter().GetResult();
+        outgoing.Headers.Remove(ContentTypeHeader);
+        outgoing.Headers.Add(ContentTypeHeader, System.Text.Encoding.UTF8.GetBytes(AvroContentType));
+    }
+
+    public void MapIncomingToEnvelope(Envelope envelope, Message<string, byte[]> incoming)
+    {
+        _wolverine.MapIncomingToEnvelope(envelope, incoming);
+        // Producers outside Wolverine send no message-type header; the topic carries one event type.
+        if (string.IsNullOrEmpty(envelope.MessageType) && _topic.MessageType is not null)
+            envelope.MessageType = _topic.MessageType.ToMessageTypeName();
+        if (incoming.Value is null || !ConfluentWireFormat.IsFramed(incoming.Value))
+            return;
+
+        if (_registry is null)
+            throw new EventContractException(
+                $"a Confluent-Avro event arrived on {_topic.TopicName} but Kafka:SchemaRegistryUrl is not configured");
+        envelope.Data = WireJsonAvro.ToJson(Decode(incoming.Value));
+        envelope.ContentType = JsonContentType;
+    }
+
+    private GenericRecord Decode(byte[] payload)
+    {
+        var schemaId = ConfluentWireFormat.SchemaId(payload);
+        var writerSchema = _writerSchemas.GetOrAdd(schemaId,
+            id => Avro.Schema.Parse(_registry!.GetSchemaAsync(id).GetAwaiter().GetResult().SchemaString));
+        var readerSchema = EventSchemas.Latest(_topic.TopicName).Schema;
+        using var body = new MemoryStream(payload, ConfluentWireFormat.HeaderLength, payload.Length - ConfluentWireFormat.HeaderLength);
+        return new GenericDatumReader<GenericRecord>(writerSchema, readerSchema).Read(null!, new BinaryDecoder(body));
+    }
+}

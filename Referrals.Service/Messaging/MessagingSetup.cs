@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Npgsql;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Kafka;
+using Referrals.Service.Correlation;
+using Referrals.Service.Infrastructure;
+using Referrals.Service.Platform;
+using Referrals.Service.Storage;
+
+namespace Referrals.Service.Messaging;
+
+/// <summary>
+/// Wolverine runs every handler, with Marten (<see cref="Storage.DocumentStorage"/>) as its transactional inbox and
+/// outbox and Kafka as the transport: an event leaves only if the state change that caused it committed.
+/// </summary>
+public static class MessagingSetup
+{
+    /// <summary>
+    /// One consumer group per consumed topic: listeners that share a group rebalance each other every time one of
+    /// them joins or leaves, pausing topics that have nothing to do with the change.
+    /// </summary>
+    public static string ConsumerGroup(string topic) => $"referrals-service.{topic}";
+
+    public static WebApplicationBuilder AddReferralsMessaging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FirstFailures>();
+        builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
+        builder.Services.AddSingleton<KafkaHealthCheck>();
+
+        var kafka = InfrastructureSettings.Required(builder.Configuration, InfrastructureSettings.Kafka);
+        var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
+        var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
+
+        builder.Host.UseWolverine(options =>
+        {
+            options.ServiceName = "referrals";
+            options.UseRuntimeCompilation();
+            options.UseSystemTextJsonForSerialization(json =>
+            {
+                json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+                json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+            });
+
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            options.Policies.UseDurableInboxOnAllListeners();
+            options.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            options.Policies.AddMiddleware(typeof(CorrelationForMessages));
+            // A message nobody handles is a dead letter too, not a log line.
+            options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
+
+            // Transient faults get three tries with growing pauses; what still fails is a dead letter.
+            options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+
+            var transport = options.UseKafka(kafka)
+                .ConfigureClient(client => client.ClientId = "referrals-service")
+                // Listeners with the native dead-letter queue park what they cannot even read here.
+                .DeadLetterQueueTopicName(Topics.DeadLetters)
+                .ConfigureProducers(producer =>
+                {
+                    producer.Acks = Acks.All;
+                    producer.EnableIdempotence = true;
+                })
+                .ConfigureConsumers(consumer =>
+                {
+                    consumer.GroupId = "referrals-service";
+                    consumer.AutoOffsetReset = AutoOffsetReset.Earliest;
+                    consumer.EnableAutoCommit = false;
+                });
+            // The dev broker (librdkafka's mock cluster) cannot create topics through the admin API; it
+            // starts with them. Real clusters get them from this switch or from their own provisioning.
+            if (autoProvision)
+                transport.AutoProvision();
+            if (avroOnTheWire)
+                transport.UseAvroEventContracts();
+        });
+
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using FastEndpoints;
+using Referrals.Service.Auth;
+using Referrals.Service.Caching;
+using Referrals.Service.Clients;
+using Referrals.Service.Correlation;
+using Referrals.Service.Idempotency;
+using Referrals.Service.Messaging;
+using Referrals.Service.Observability;
+using Referrals.Service.Storage;
+using Referrals.Service.Tenancy;
+using Referrals.Service.Webhooks;
+
+namespace Referrals.Service.Platform;
+
+/// <summary>What every slice stands on: configuration, storage, messaging, tenancy, callers, clients, the door.</summary>
+public static class PlatformSetup
+{
+    public static WebApplicationBuilder AddReferralsPlatform(this WebApplicationBuilder builder)
+    {
+        RefuseDevDefaultsOutsideDevelopment.Check(builder.Configuration, builder.Environment);
+        InfrastructureSettings.ApplySeedVariables(builder.Configuration);
+
+        builder.AddServiceDefaults();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ErrorMetrics>();
+        builder.AddServiceMeter(ErrorMetrics.MeterName);
+        builder.AddNpgsqlDataSource(InfrastructureSettings.Database);
+
+        builder.AddCorrelation();
+        builder.AddReferralsStorage();
+        builder.AddReferralsMessaging();
+        builder.AddCaching();
+        builder.AddTenancy();
+        builder.AddIdempotency();
+        builder.AddCallerAuthentication();
+        builder.AddCoreClient();
+        builder.AddWebhookRateLimits();
+
+        builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddFastEndpoints();
+        return builder;
+    }
+
+    public static WebApplication MapReferralsPlatform(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseRateLimiter();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapDefaultEndpoints();
+        app.UseFastEndpoints(config =>
+        {
+            config.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            config.Errors.UseProblemDetails(problem =>
+            {
+                problem.IndicateErrorCode = true; // the code names the rule that was broken
+                problem.AllowDuplicateErrors = true;
+            });
+        });
+        return app;
+    }
+}

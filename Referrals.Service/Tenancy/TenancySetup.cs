@@ -1,0 +1,21 @@
+using Marten;
+
+namespace Referrals.Service.Tenancy;
+
+public static class TenancySetup
+{
+    /// <summary>
+    /// The shop registry (global: a webhook names its shop by domain before any tenant is known), the development
+    /// shops, and row-level security by shop. Call after the storage: the policies need Marten's tables.
+    /// </summary>
+    public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureMarten(options => options.Schema.For<Shop>().UniqueIndex(shop => shop.Domain));
+        builder.Services.AddSingleton<ShopDirectory>();
+        builder.Services.Configure<DevShopsOptions>(builder.Configuration.GetSection(DevShopsOptions.Section));
+        builder.Services.AddHostedService<SeedDevShops>();
+        builder.Services.AddSingleton<ShopRowLevelSecurity>();
+        builder.Services.AddHostedService<ApplyShopRowLevelSecurity>();
+        return builder;
+    }
+}
