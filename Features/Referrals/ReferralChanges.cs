@@ -38,8 +38,8 @@ public static class ReferralChanges
     public static ReferralChange Complete(Guid shopId, Referral referral, long orderId, Guid buyerId, string description,
         ReferralBonus? bonus, DateTimeOffset now, string correlationId)
     {
-        var completed = referral.MoveTo(ReferralStatus.Completed, now, correlationId, $"order {orderId}")
-            with { BonusTierId = bonus?.TierId ?? referral.BonusTierId };
+        var moved = referral.MoveTo(ReferralStatus.Completed, now, correlationId, $"order {orderId}");
+        var completed = moved with { BonusTierId = bonus?.TierId ?? moved.BonusTierId };
         var thankYou = new ReferralTask(Guid.CreateVersion7(now), buyerId, shopId, ReferralTask.ThankYou, completed.Locale, now, correlationId);
         return new ReferralChange(completed, MartenOps.Store(completed),
         [
