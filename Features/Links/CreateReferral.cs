@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Marten;
 using Referrals.Service.Clients;
 using Referrals.Service.Correlation;
@@ -12,24 +13,41 @@ public sealed record CreateReferral(Guid ShopId, Guid CustomerId, string Locale,
 
 public sealed record CreatedReferral(Guid ReferralId, string ReferralLinkId, ReferralStatus Status);
 
+/// <summary>The referral, or why there is none: the gRPC status to answer (an unknown customer, Core away).</summary>
+public sealed record ReferralCreation(CreatedReferral? Created, Status? Refusal);
+
+/// <summary>What the decision needs: whether Core refused the customer, and the referral the request_id already made.</summary>
+public sealed record CreateReferralFacts(Status? Refusal, Referral? Existing);
+
 public static class CreateReferralHandler
 {
-    /// <exception cref="Grpc.Core.RpcException">NOT_FOUND for a customer Core does not know; UNAVAILABLE without Core.</exception>
-    public static async Task<Referral?> LoadAsync(CreateReferral command, IQuerySession db, CoreCustomers core, CancellationToken ct)
+    public static async Task<CreateReferralFacts> LoadAsync(CreateReferral command, IQuerySession db, CoreCustomers core,
+        CancellationToken ct)
     {
-        await core.RequireKnownAsync(command.ShopId, command.CustomerId, ct);
-        return await ReferralQueries.ByRequestIdAsync(db, command.RequestId, ct);
+        try
+        {
+            if (!await core.IsKnownAsync(command.ShopId, command.CustomerId, ct))
+                return new CreateReferralFacts(
+                    new Status(StatusCode.NotFound, $"customer {command.CustomerId} is not a customer of shop {command.ShopId}"), null);
+        }
+        catch (CoreUnavailableException)
+        {
+            return new CreateReferralFacts(new Status(StatusCode.Unavailable, "the Core service is unavailable"), null);
+        }
+        return new CreateReferralFacts(null, await ReferralQueries.ByRequestIdAsync(db, command.RequestId, ct));
     }
 
-    public static (CreatedReferral, IMartenOp, OutgoingMessages) Handle(
-        CreateReferral command, Referral? existing, Envelope envelope, TimeProvider clock)
+    public static (ReferralCreation, IMartenOp, OutgoingMessages) Handle(
+        CreateReferral command, CreateReferralFacts facts, Envelope envelope, TimeProvider clock)
     {
-        if (existing is not null)
-            return (new CreatedReferral(existing.Id, existing.ReferralLinkId, existing.Status), MartenOps.Nothing(), []);
+        if (facts.Refusal is { } refusal)
+            return (new ReferralCreation(null, refusal), MartenOps.Nothing(), []);
+        if (facts.Existing is { } existing)
+            return (new ReferralCreation(new CreatedReferral(existing.Id, existing.ReferralLinkId, existing.Status), null), MartenOps.Nothing(), []);
 
         var opened = ReferralChanges.Open(command.ShopId, command.CustomerId, ReferralLinkIds.New(), command.Locale, command.RequestId,
             clock.GetUtcNow(), CorrelationId.Of(envelope));
-        return (new CreatedReferral(opened.Referral.Id, opened.Referral.ReferralLinkId, opened.Referral.Status),
+        return (new ReferralCreation(new CreatedReferral(opened.Referral.Id, opened.Referral.ReferralLinkId, opened.Referral.Status), null),
             opened.Operation, opened.Messages);
     }
 }

@@ -20,16 +20,17 @@ public sealed partial class ReferralsGrpcService
             "the token does not allow creating referrals for this shop and customer");
 
         var command = new CreateReferral(shopId, customerId, locale, requestId);
-        CreatedReferral created;
+        ReferralCreation creation;
         try
         {
-            created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(), command, context.CancellationToken);
+            creation = await bus.InvokeForTenantAsync<ReferralCreation>(shopId.ToString(), command, context.CancellationToken);
         }
         catch (Exception e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // The same request_id raced in twice; the unique index let one through. Asking again returns that one.
-            created = await bus.InvokeForTenantAsync<CreatedReferral>(shopId.ToString(), command, context.CancellationToken);
+            creation = await bus.InvokeForTenantAsync<ReferralCreation>(shopId.ToString(), command, context.CancellationToken);
         }
+        var created = creation.Created ?? throw new RpcException(creation.Refusal!.Value);
 
         return new CreateReferralResponse
         {

@@ -19,7 +19,8 @@ public sealed partial class ReferralsGrpcService
         RpcGuard.Allow(AuthenticateCaller.Caller(context).Scopes.Contains(PurgeModule.AdminPurgeScope),
             $"the caller's token lacks the {PurgeModule.AdminPurgeScope} scope");
 
-        var accepted = await bus.InvokeAsync<PurgeAccepted>(new RequestAuditPurge(shopId, merchantToken), context.CancellationToken);
+        var answer = await bus.InvokeAsync<PurgeAnswer>(new RequestAuditPurge(shopId, merchantToken), context.CancellationToken);
+        var accepted = answer.Accepted ?? throw new RpcException(answer.Refusal!.Value);
         return new PurgeAuditLogsResponse { PurgeId = accepted.PurgeId.ToString(), Status = accepted.Status };
     }
 }

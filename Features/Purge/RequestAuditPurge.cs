@@ -13,6 +13,12 @@ public sealed record RequestAuditPurge(Guid ShopId, string MerchantToken);
 
 public sealed record PurgeAccepted(Guid PurgeId, string Status);
 
+/// <summary>The purge, or why there is none: the gRPC status to answer (the merchant's token refused).</summary>
+public sealed record PurgeAnswer(PurgeAccepted? Accepted, Grpc.Core.Status? Refusal);
+
+/// <summary>What the decision needs: whether the merchant's token was refused, and the shop's latest purge.</summary>
+public sealed record PurgeFacts(Grpc.Core.Status? Refusal, AuditPurge? Latest);
+
 /// <summary>
 /// Idempotent while it runs: asking again answers the running purge's purge_id. Otherwise (none yet, or the last
 /// one completed) a new purge is recorded and <see cref="PurgeShopData"/> queued durably, in one transaction.
@@ -23,25 +29,34 @@ public static class RequestAuditPurgeHandler
         // Two requests at once: the loser retries and answers the winner's purge.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
 
-    /// <exception cref="Grpc.Core.RpcException">
-    /// UNAUTHENTICATED for a revoked, expired or invalid merchant token; PERMISSION_DENIED for another shop's.
-    /// </exception>
-    public static async Task<AuditPurge?> LoadAsync(RequestAuditPurge request, IDocumentSession db, ValidateCallerToken tokens,
+    public static async Task<PurgeFacts> LoadAsync(RequestAuditPurge request, IDocumentSession db, ValidateCallerToken tokens,
         CancellationToken ct)
     {
-        var merchant = await tokens.ValidateAsync(request.MerchantToken, ct);
-        RpcGuard.Allow(merchant.IsMerchantOf(request.ShopId), "jwt_token is not a merchant token of this shop");
-        return await db.LoadAsync<AuditPurge>(request.ShopId, ct);
+        try
+        {
+            var merchant = await tokens.ValidateAsync(request.MerchantToken, ct);
+            if (!merchant.IsMerchantOf(request.ShopId))
+                return new PurgeFacts(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied, "jwt_token is not a merchant token of this shop"), null);
+        }
+        catch (Grpc.Core.RpcException refused)
+        {
+            return new PurgeFacts(refused.Status, null); // revoked, expired or invalid: UNAUTHENTICATED; Auth away: UNAVAILABLE
+        }
+        return new PurgeFacts(null, await db.LoadAsync<AuditPurge>(request.ShopId, ct));
     }
 
-    public static (PurgeAccepted, IMartenOp, OutgoingMessages) Handle(RequestAuditPurge request, AuditPurge? latest, TimeProvider clock)
+    public static (PurgeAnswer, IMartenOp, OutgoingMessages) Handle(RequestAuditPurge request, PurgeFacts facts, TimeProvider clock)
     {
+        if (facts.Refusal is { } refusal)
+            return (new PurgeAnswer(null, refusal), MartenOps.Nothing(), []);
+
         var now = clock.GetUtcNow();
+        var latest = facts.Latest;
         if (latest is { State: PurgeState.Running })
-            return (new PurgeAccepted(latest.PurgeId, latest.Status), MartenOps.Nothing(), []);
+            return (new PurgeAnswer(new PurgeAccepted(latest.PurgeId, latest.Status), null), MartenOps.Nothing(), []);
 
         var purge = new AuditPurge(request.ShopId, Guid.CreateVersion7(now), PurgeState.Running, now, null);
-        return (new PurgeAccepted(purge.PurgeId, purge.Status),
+        return (new PurgeAnswer(new PurgeAccepted(purge.PurgeId, purge.Status), null),
             latest is null ? MartenOps.Insert(purge) : MartenOps.Store(purge),
             [new PurgeShopData(request.ShopId, purge.PurgeId).WithDeliveryOptions(new DeliveryOptions { TenantId = request.ShopId.ToString() })]);
     }

@@ -9,6 +9,7 @@ using service::Referrals.Service.Idempotency;
 using service::Referrals.Service.Messaging;
 using service::Referrals.Service.Tenancy;
 using static Referrals.Service.Tests.Infrastructure.Decisions;
+using service::Referrals.Service.Correlation;
 
 namespace Referrals.Service.Tests.Conversions;
 

@@ -3,6 +3,7 @@ extern alias service;
 using service::Referrals.Service.Features.Referrals;
 using Wolverine;
 using Wolverine.Marten;
+using service::Referrals.Service.Correlation;
 
 namespace Referrals.Service.Tests.Infrastructure;
 

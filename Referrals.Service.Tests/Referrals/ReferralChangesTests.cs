@@ -3,6 +3,7 @@ extern alias service;
 using service::Referrals.Service.Features.Referrals;
 using service::Referrals.Service.Messaging;
 using static Referrals.Service.Tests.Infrastructure.Decisions;
+using service::Referrals.Service.Correlation;
 
 namespace Referrals.Service.Tests.Referrals;
 

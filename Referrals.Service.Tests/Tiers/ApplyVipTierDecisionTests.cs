@@ -5,6 +5,7 @@ using service::Referrals.Service.Features.Referrals;
 using service::Referrals.Service.Features.Tiers;
 using service::Referrals.Service.Idempotency;
 using static Referrals.Service.Tests.Infrastructure.Decisions;
+using service::Referrals.Service.Correlation;
 
 namespace Referrals.Service.Tests.Tiers;
 

@@ -8,24 +8,6 @@ public sealed class CoreCustomers(CoreService.CoreServiceClient core, TimeProvid
 {
     private static readonly TimeSpan CoreDeadline = TimeSpan.FromSeconds(5);
 
-    /// <summary>NOT_FOUND for a customer Core does not know; UNAVAILABLE when Core cannot answer.</summary>
-    public async Task RequireKnownAsync(Guid shopId, Guid customerId, CancellationToken ct)
-    {
-        try
-        {
-            await core.GetCustomerRFMAsync(new GetCustomerRFMRequest { ShopId = shopId.ToString(), CustomerId = customerId.ToString() },
-                deadline: clock.GetUtcNow().UtcDateTime + CoreDeadline, cancellationToken: ct);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"customer {customerId} is not a customer of shop {shopId}"));
-        }
-        catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "the Core service is unavailable"));
-        }
-    }
-
     /// <summary>The platform id of a Shopify customer of the shop; null when Core does not know them.</summary>
     /// <exception cref="CoreUnavailableException">Core could not answer; worth a retry.</exception>
     public async Task<Guid?> FindByShopifyIdAsync(Guid shopId, long shopifyCustomerId, CancellationToken ct)
