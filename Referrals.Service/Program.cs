@@ -6,6 +6,7 @@ using Referrals.Service.Auth;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Features;
 using Referrals.Service.Features.Conversions;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Links;
 using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Purge;
@@ -13,10 +14,9 @@ using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Operator;
 using Referrals.Service.Tenancy;
 
-if (args is [CleanupTranslationsCommand.Name, ..])
-    return await CleanupTranslationsCommand.RunAsync(args);
 if (OperatorCommands.Handles(args))
     return await OperatorCommands.RunAsync(args);
 
@@ -63,6 +63,7 @@ builder.AddConversions();
 builder.AddStatus();
 builder.AddTiers();
 builder.AddPurge();
+builder.AddDeadLetters();
 builder.AddReplay();
 builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
 builder.Services.AddGrpcHealthChecks();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marten;
 using JasperFx;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
@@ -62,9 +63,9 @@ public static class ConvertOrderHandler
     public static void Configure(HandlerChain chain)
     {
         chain.OnException<ConcurrencyException>().RetryTimes(3);
-        chain.OnException<JsonException>().Or<ArgumentException>()
-            .CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq without retrying");
-        DeadLetters.RetryThenPark(chain);
+        ErrorPolicies.ParkAtOnce<JsonException>(chain);
+        ErrorPolicies.ParkAtOnce<ArgumentException>(chain);
+        ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,

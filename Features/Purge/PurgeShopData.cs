@@ -1,9 +1,9 @@
 using Marten;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Infrastructure;
 using StackExchange.Redis;
 using Wolverine;
-using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 
@@ -25,9 +25,7 @@ public static class PurgeShopDataHandler
     public static string NoticeKey(Guid shopId) => $"audit:{shopId}:*";
 
     public static void Configure(HandlerChain chain) =>
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
-            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+        ErrorPolicies.RetryUntilDone(chain);
 
     public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis,
         TimeProvider clock, ILogger logger, CancellationToken ct)

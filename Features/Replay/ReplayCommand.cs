@@ -5,6 +5,7 @@ using System.Text;
 using Confluent.Kafka;
 using Marten;
 using Referrals.Service.Infrastructure;
+using Referrals.Service.Operator;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -54,7 +55,7 @@ public static class ReplayCommand
         if (request is null)
             return 2;
         var connections = OperatorConnections.FromEnvironment();
-        using var store = connections.OpenStore();
+        using var store = connections.OpenStore(ReplayModule.Schema);
         var destination = toReplayTopic ? Topics.Replay : "each event's own topic";
         var runId = runName ?? RunIdOf(request.Filter, toReplayTopic);
 

@@ -1,6 +1,7 @@
 using Marten;
 using JasperFx;
 using Referrals.Service.Features.Conversions;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Links;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
@@ -40,7 +41,7 @@ public static class ApplyVipTierHandler
     {
         // Two events of one customer at once: the loser retries and decides on what the winner committed.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
-        DeadLetters.RetryThenPark(chain);
+        ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages, CancellationToken ct)

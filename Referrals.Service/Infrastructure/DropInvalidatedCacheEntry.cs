@@ -1,3 +1,4 @@
+using Referrals.Service.Features.DeadLetters;
 using Wolverine.Runtime.Handlers;
 
 namespace Referrals.Service.Infrastructure;
@@ -10,7 +11,7 @@ public static class DropInvalidatedCacheEntryHandler
 {
     private static readonly string[] OwnPrefixes = ["referral:", "translations:"];
 
-    public static void Configure(HandlerChain chain) => DeadLetters.RetryThenPark(chain);
+    public static void Configure(HandlerChain chain) => ErrorPolicies.RetryThenPark(chain);
 
     public static async Task Handle(CacheInvalidate message, CacheEntries cache, ILogger logger)
     {

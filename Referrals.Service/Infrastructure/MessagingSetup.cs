@@ -49,8 +49,6 @@ public static class MessagingSetup
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 
-        builder.Services.AddSingleton<FirstFailures>();
-
         var kafka = InfrastructureSettings.Required(builder.Configuration, InfrastructureSettings.Kafka);
         var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
         var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Marten;
 using Referrals.Service.Infrastructure;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// Reads referrals.dlq (its own consumer group) into the <see cref="DeadLetter"/> ledger, committing an offset

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>
 /// The operator commands' filters: a shop, an event type, a time window [from, to). Parsed by hand so that a

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Marten;
 using Referrals.Service.Infrastructure;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// `referrals_dlq_size_total` (the seed's name): dead letters not yet reprocessed, those given up on included,
