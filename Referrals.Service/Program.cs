@@ -1,14 +1,14 @@
 using Referrals.Service.Features.Conversions;
+using Referrals.Service.Features.DeadLetters;
+using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Purge;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Replay;
-using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Platform;
+using Referrals.Service.Operator;
 
-if (args is [CleanupTranslationsCommand.Name, ..])
-    return await CleanupTranslationsCommand.RunAsync(args);
 if (OperatorCommands.Handles(args))
     return await OperatorCommands.RunAsync(args);
 
@@ -21,6 +21,7 @@ builder.AddConversions();
 builder.AddStatus();
 builder.AddTiers();
 builder.AddPurge();
+builder.AddDeadLetters();
 builder.AddReplay();
 
 var app = builder.Build();

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Marten;
 using JasperFx;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -82,9 +82,9 @@ public static class ConvertOrderHandler
     public static void Configure(HandlerChain chain)
     {
         chain.OnException<ConcurrencyException>().RetryTimes(3);
-        chain.OnException<JsonException>().Or<ArgumentException>()
-            .CustomAction(DeadLetters.ParkAsync, "park on referrals.dlq without retrying");
-        DeadLetters.RetryThenPark(chain);
+        ErrorPolicies.ParkAtOnce<JsonException>(chain);
+        ErrorPolicies.ParkAtOnce<ArgumentException>(chain);
+        ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,

@@ -1,8 +1,8 @@
 using Marten;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Idempotency;
 using StackExchange.Redis;
 using Wolverine;
-using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using Referrals.Service.Caching;
@@ -28,9 +28,7 @@ public static class PurgeShopDataHandler
     public static string NoticeKey(Guid shopId) => $"audit:{shopId}:*";
 
     public static void Configure(HandlerChain chain) =>
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
-            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+        ErrorPolicies.RetryUntilDone(chain);
 
     public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis,
         Envelope envelope, TimeProvider clock, ILogger logger, CancellationToken ct)

@@ -1,8 +1,8 @@
 using Marten;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
 using StackExchange.Redis;
-using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using Referrals.Service.Features.Referrals;
@@ -20,9 +20,7 @@ public sealed record RedactCustomer(Guid ShopId, Guid CustomerId);
 public static class RedactCustomerHandler
 {
     public static void Configure(HandlerChain chain) =>
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
-            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+        ErrorPolicies.RetryUntilDone(chain);
 
     public static async Task<(IMartenOp, IMartenOp)> Handle(RedactCustomer redact, IDocumentSession db, IConnectionMultiplexer redis,
         ILogger logger, CancellationToken ct)

@@ -1,6 +1,6 @@
 using Referrals.Service.Caching;
 using Wolverine.Runtime.Handlers;
-using Referrals.Service.Infrastructure;
+using Referrals.Service.Features.DeadLetters;
 
 namespace Referrals.Service.Features.Referrals;
 
@@ -10,7 +10,7 @@ namespace Referrals.Service.Features.Referrals;
 /// </summary>
 public static class DropInvalidatedReferralStatusHandler
 {
-    public static void Configure(HandlerChain chain) => DeadLetters.RetryThenPark(chain);
+    public static void Configure(HandlerChain chain) => ErrorPolicies.RetryThenPark(chain);
 
     public static async Task Handle(CacheInvalidate message, CacheEntries cache, ILogger logger)
     {

@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Marten;
 using Referrals.Service.Messaging;
 using Referrals.Service.Tenancy;
+using Referrals.Service.Operator;
 
 namespace Referrals.Service.Features.Replay;
 
@@ -55,7 +56,7 @@ public static class ReplayCommand
         if (request is null)
             return 2;
         var connections = OperatorConnections.FromEnvironment();
-        using var store = connections.OpenStore();
+        using var store = connections.OpenStore(ReplayModule.Schema);
         var destination = toReplayTopic ? Topics.Replay : "each event's own topic";
         var runId = runName ?? RunIdOf(request.Filter, toReplayTopic);
 

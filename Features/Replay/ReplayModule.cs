@@ -6,10 +6,9 @@ using Referrals.Service.Messaging;
 namespace Referrals.Service.Features.Replay;
 
 /// <summary>
-/// Dead letters and replay: referrals.replay is consumed through the same handlers as live traffic (Wolverine
-/// reads the message type from the record's headers), paced by <see cref="ReplayPace"/>, every idempotency guard
-/// in place; what cannot even be read goes to referrals.dlq at once (native dead-letter queue) without holding
-/// up its partition; the <see cref="DeadLetter"/> ledger follows referrals.dlq and feeds referrals_dlq_size_total;
+/// Replay: referrals.replay is consumed through the same handlers as live traffic (Wolverine reads the message
+/// type from the record's headers), paced by <see cref="ReplayPace"/>, every idempotency guard in place; what
+/// cannot even be read goes to referrals.dlq at once (native dead-letter queue) without holding up its partition;
 /// the <see cref="PublishedEvent"/> ledger keeps what the service published, for `replay`.
 /// </summary>
 public static class ReplayModule
@@ -18,8 +17,6 @@ public static class ReplayModule
     {
         builder.Services.ConfigureMarten(Schema);
         builder.Services.AddSingleton<ReplayPace>();
-        builder.Services.AddHostedService<RecordDeadLetters>();
-        builder.Services.AddHostedService<DeadLetterCount>();
         builder.Services.AddHostedService<PrunePublishedEventsDaily>();
 
         builder.Services.ConfigureWolverine(options =>
@@ -30,7 +27,6 @@ public static class ReplayModule
                 .MaximumParallelMessages(builder.Configuration.GetValue("Replay:Parallelism", 16))
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.Replay));
             options.Policies.AddMiddleware(typeof(PaceReplays));
-            options.Policies.AddMiddleware(typeof(MarkDeadLetterReprocessed));
             options.Policies.AddMiddleware(typeof(RecordPublishedEvents));
         });
         return builder;
@@ -39,8 +35,6 @@ public static class ReplayModule
     /// <summary>The slice's documents, for the service's store and the operator commands' store alike.</summary>
     public static void Schema(StoreOptions options)
     {
-        options.Schema.For<DeadLetter>().DocumentAlias("dead_letters")
-            .Duplicate(d => d.ReprocessedAt!);
         options.Schema.For<PublishedEvent>().DocumentAlias("published_events")
             .Duplicate(e => e.ShopId)
             .Duplicate(e => e.PublishedAt);

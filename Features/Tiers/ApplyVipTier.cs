@@ -1,8 +1,8 @@
 using Marten;
 using JasperFx;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Translations;
 using Referrals.Service.Idempotency;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
@@ -40,7 +40,7 @@ public static class ApplyVipTierHandler
     {
         // Two events of one customer at once: the loser retries and decides on what the winner committed.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
-        DeadLetters.RetryThenPark(chain);
+        ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages, CancellationToken ct)

@@ -1,9 +1,8 @@
 using Marten;
+using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Idempotency;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Tenancy;
 using Wolverine;
-using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 
 namespace Referrals.Service.Features.Tiers;
@@ -17,12 +16,8 @@ public static class ReceiveVipTierAssignedHandler
 {
     public static void Configure(HandlerChain chain)
     {
-        chain.OnException<RejectedTierEventException>()
-            .CustomAction(ParkRejectedTierEvent.ParkAsync, "park on referrals.dlq with its reason, without retrying");
-        chain.OnAnyException()
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
-            .And(DeadLetters.NoteFirstFailureAsync, "note the first failure")
-            .Then.CustomAction(ParkRejectedTierEvent.ParkAsync, "park on referrals.dlq after 3 attempts");
+        ErrorPolicies.ParkAtOnce<RejectedTierEventException>(chain);
+        ErrorPolicies.RetryInOrderThenPark(chain);
     }
 
     public static async Task<(HandlerContinuation, ApplyVipTier?)> LoadAsync(VipTierAssigned assigned, ShopDirectory shops,

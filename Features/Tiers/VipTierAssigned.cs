@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Referrals.Service.Features.DeadLetters;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -46,7 +47,7 @@ public sealed record VipTierAssigned(
 }
 
 /// <summary>A `vip_tier.assigned` that no retry can fix; <see cref="ErrorType"/> labels referrals_errors_total.</summary>
-public sealed class RejectedTierEventException(string errorType, string reason) : Exception(reason)
+public sealed class RejectedTierEventException(string errorType, string reason) : Exception(reason), IHasErrorType
 {
     public string ErrorType { get; } = errorType;
 }

@@ -49,7 +49,7 @@ public static class CleanupTranslationsCommand
 {
     public const string Name = "cleanup-translations";
 
-    public static Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
         var apply = new Option<bool>("--apply") { Description = "delete the versions (default: only print them)" };
         var olderThanDays = new Option<int>("--older-than-days")
@@ -59,7 +59,7 @@ public static class CleanupTranslationsCommand
         };
         var command = new Command(Name, "Prune translation versions that are old and not current") { apply, olderThanDays };
         command.SetAction((parsed, ct) => PruneAsync(parsed.GetValue(apply), parsed.GetValue(olderThanDays), ct));
-        return new RootCommand("Referrals Service") { command }.Parse(args).InvokeAsync();
+        return command;
     }
 
     private static async Task<int> PruneAsync(bool apply, int olderThanDays, CancellationToken ct)

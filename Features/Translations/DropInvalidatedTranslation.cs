@@ -1,6 +1,6 @@
 using Referrals.Service.Caching;
+using Referrals.Service.Features.DeadLetters;
 using Wolverine.Runtime.Handlers;
-using Referrals.Service.Infrastructure;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -10,7 +10,7 @@ namespace Referrals.Service.Features.Translations;
 /// </summary>
 public static class DropInvalidatedTranslationHandler
 {
-    public static void Configure(HandlerChain chain) => DeadLetters.RetryThenPark(chain);
+    public static void Configure(HandlerChain chain) => ErrorPolicies.RetryThenPark(chain);
 
     public static async Task Handle(CacheInvalidate message, CacheEntries cache, ILogger logger)
     {

@@ -4,7 +4,6 @@ using Confluent.SchemaRegistry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Referrals.Service.Tests.Infrastructure;
-using service::Referrals.Service.Infrastructure;
 using service::Referrals.Service.Messaging.EventContracts;
 using Wolverine;
 using Wolverine.Kafka;

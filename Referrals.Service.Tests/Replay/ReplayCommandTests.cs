@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
+using Referrals.Service.Tests.Operator;
 
 namespace Referrals.Service.Tests.Replay;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Referrals.Service.Tests.Infrastructure;
 
@@ -6,7 +5,7 @@ namespace Referrals.Service.Tests.Replay;
 
 /// <summary>
 /// Records as Wolverine writes them on Kafka (its headers name the message type and the tenant): ConvertOrder
-/// deliveries for referrals.replay, and dead letters of them for referrals.dlq.
+/// deliveries for referrals.replay.
 /// </summary>
 public static class ReplayMessages
 {
@@ -37,20 +36,4 @@ public static class ReplayMessages
             .. extraHeaders,
         ]);
     }
-
-    /// <summary>A ConvertOrder parked on referrals.dlq at <paramref name="failedAt"/>, as the service parks one.</summary>
-    public static RawRecord DeadLetter(Guid shop, string dlqId, DateTimeOffset failedAt, string eventType = "order.created") =>
-        ConvertOrder(shop, Guid.NewGuid().ToString(), null,
-            ("dlq_id", dlqId),
-            ("dlq_error_type", "Referrals.Service.Clients.CoreUnavailableException"),
-            ("dlq_error_message", "the Core service did not answer (Unavailable)"),
-            ("dlq_attempts", "3"),
-            ("dlq_first_failed_at", failedAt.ToString("O", CultureInfo.InvariantCulture)),
-            ("dlq_failed_at", failedAt.ToString("O", CultureInfo.InvariantCulture))) is var record
-            ? record with { Headers = [.. record.Headers.Where(h => h.Name != "event_type"), ("event_type", System.Text.Encoding.UTF8.GetBytes(eventType))] }
-            : throw new InvalidOperationException();
-
-    /// <summary>A one-hour window far from now that no other test uses, so a filter sees only this test's dead letters.</summary>
-    public static DateTimeOffset PrivateHour() =>
-        new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 365 * 5));
 }

@@ -1,4 +1,5 @@
 using Referrals.Service.Tests.Conversions;
+using Referrals.Service.Tests.DeadLetters;
 using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Replay;

@@ -5,7 +5,6 @@ using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Kafka;
 using Referrals.Service.Correlation;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Platform;
 using Referrals.Service.Storage;
 
@@ -25,7 +24,6 @@ public static class MessagingSetup
 
     public static WebApplicationBuilder AddReferralsMessaging(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<FirstFailures>();
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
         builder.Services.AddSingleton<KafkaHealthCheck>();
 

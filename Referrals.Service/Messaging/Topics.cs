@@ -1,7 +1,6 @@
 using Referrals.Service.Caching;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Tiers;
-using Referrals.Service.Infrastructure;
 namespace Referrals.Service.Messaging;
 
 /// <summary>The seed's Kafka topics. Message key = shop_id everywhere, for per-shop ordering.</summary>

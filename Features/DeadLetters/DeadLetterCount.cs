@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
 using Marten;
-using Referrals.Service.Infrastructure;
-using Referrals.Service.Observability;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// `referrals_dlq_size_total` (the seed's name): dead letters not yet reprocessed, those given up on included,
@@ -12,6 +10,7 @@ namespace Referrals.Service.Features.Replay;
 /// </summary>
 public sealed class DeadLetterCount : BackgroundService
 {
+    public const string MeterName = "Referrals.DeadLetters";
     public const string MetricName = "referrals_dlq_size_total";
 
     private readonly IDocumentStore _store;
@@ -28,7 +27,7 @@ public sealed class DeadLetterCount : BackgroundService
         _clock = clock;
         _logger = logger;
         _refresh = TimeSpan.FromSeconds(configuration.GetValue("DeadLetters:SizeRefreshSeconds", 2.0));
-        meters.Create(ErrorMetrics.MeterName).CreateObservableGauge(MetricName, Observe,
+        meters.Create(MeterName).CreateObservableGauge(MetricName, Observe,
             description: "Dead letters on referrals.dlq not yet reprocessed");
     }
 

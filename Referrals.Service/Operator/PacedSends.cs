@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>
 /// How both operator commands send: paced by <see cref="Pacer"/>, in chunks of up to a tenth of a second's worth

@@ -1,9 +1,14 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Referrals.Service.Tests.Infrastructure;
 
-namespace Referrals.Service.Tests.Replay;
+// Tests mirror the service's Operator/ folder; `Operator` is reserved only in VB.
+[assembly: SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Scope = "namespace",
+    Target = "~N:Referrals.Service.Tests.Operator", Justification = "Mirrors Referrals.Service/Operator.")]
+
+namespace Referrals.Service.Tests.Operator;
 
 /// <summary>Runs the service binary's operator commands (reprocess-dlq, replay) against the test stack, as an operator would.</summary>
 public static class OperatorCommand

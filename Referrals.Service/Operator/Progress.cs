@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>A progress line about once a second, and a summary at the end.</summary>
 public sealed class Progress(int total, Pacer pacer)

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Marten;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Messaging;
+using Referrals.Service.Operator;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// `reprocess-dlq` (the seed's reprocess_dlq.py): puts dead letters back on referrals.replay, byte for byte with
@@ -39,7 +39,7 @@ public static class ReprocessDlqCommand
         if (request is null)
             return 2;
         var connections = OperatorConnections.FromEnvironment();
-        using var store = connections.OpenStore();
+        using var store = connections.OpenStore(DeadLettersModule.Schema);
 
         var latest = new Dictionary<string, (DeadLetterRecord Record, ConsumeResult<byte[]?, byte[]?> Raw)>();
         foreach (var raw in TopicSnapshot.Read(connections.Kafka, Topics.DeadLetters, ct))
@@ -102,11 +102,11 @@ public static class ReprocessDlqCommand
         var headers = new Headers();
         foreach (var header in deadLetter.Headers ?? [])
         {
-            if (header.Key is not (DeadLetters.IdHeader or DeadLetters.ReprocessingsHeader))
+            if (header.Key is not (DeadLetterHeaders.IdHeader or DeadLetterHeaders.ReprocessingsHeader))
                 headers.Add(header.Key, header.GetValueBytes());
         }
-        headers.Add(DeadLetters.IdHeader, Encoding.UTF8.GetBytes(record.Id));
-        headers.Add(DeadLetters.ReprocessingsHeader, Encoding.UTF8.GetBytes((record.Reprocessings + 1).ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.IdHeader, Encoding.UTF8.GetBytes(record.Id));
+        headers.Add(DeadLetterHeaders.ReprocessingsHeader, Encoding.UTF8.GetBytes((record.Reprocessings + 1).ToString(CultureInfo.InvariantCulture)));
         return new Message<byte[]?, byte[]?> { Key = deadLetter.Key, Value = deadLetter.Value, Headers = headers };
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
 
-namespace Referrals.Service.Tests.Replay;
+namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>Arrange helpers: an order that is dead-lettered because Core fails it three times.</summary>
 public static class DeadLetterFlow

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Referrals.Service.Tests.Infrastructure;
+using Referrals.Service.Tests.Operator;
 
-namespace Referrals.Service.Tests.Replay;
+namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>
 /// referrals_dlq_size_total counts dead letters not yet reprocessed, from the ledger, across restarts. Compared with
@@ -17,12 +18,12 @@ public sealed class DeadLetterSizeTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = app.CreateHttpClient();
-        var hour = ReplayMessages.PrivateHour();
+        var hour = DeadLetterRecords.PrivateHour();
         var shop = DevShops.Other;
         string[] ours = [$"size-{Guid.NewGuid():N}", $"size-{Guid.NewGuid():N}"];
 
         await RawKafka.ProduceAsync(app.KafkaBootstrap, "referrals.dlq",
-            [ReplayMessages.DeadLetter(shop, ours[0], hour), ReplayMessages.DeadLetter(shop, ours[1], hour.AddMinutes(1))], ct);
+            [DeadLetterRecords.DeadLetter(shop, ours[0], hour), DeadLetterRecords.DeadLetter(shop, ours[1], hour.AddMinutes(1))], ct);
         var parked = await Eventually.ReturnsAsync(() => SizeAndLedgerAsync(http, ours, ct),
             s => s.OursWaiting == 2 && s.Metric == s.Ledger, Within, ct);
         await app.StopResourceAsync("referrals", ct);

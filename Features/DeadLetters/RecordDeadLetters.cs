@@ -1,10 +1,9 @@
 using Confluent.Kafka;
 using Marten;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Messaging;
 using Referrals.Service.Platform;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// Reads referrals.dlq (its own consumer group) into the <see cref="DeadLetter"/> ledger, committing an offset

@@ -1,4 +1,4 @@
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// `dead_letters`: the ledger of what landed on referrals.dlq, one row per dead letter (a dead letter parked

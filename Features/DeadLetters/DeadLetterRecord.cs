@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Messaging;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// One record of referrals.dlq, read from its headers whichever way it was parked: by a handler
-/// (<see cref="DeadLetters"/>: dlq_* headers) or by Wolverine's native dead-letter queue (exception-type, failed-at).
+/// (<see cref="ParkDeadLetter"/>: the dlq_* headers of <see cref="DeadLetterHeaders"/>) or by Wolverine's native
+/// dead-letter queue (exception-type, failed-at).
 /// </summary>
 public sealed record DeadLetterRecord(
     string Id,
@@ -29,20 +29,20 @@ public sealed record DeadLetterRecord(
         var headers = (result.Message.Headers ?? []).GroupBy(h => h.Key)
             .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes() ?? []), StringComparer.Ordinal);
         var key = result.Message.Key is { } keyBytes ? Encoding.UTF8.GetString(keyBytes) : null;
-        var failedAt = Time(headers.GetValueOrDefault(DeadLetters.FailedAtHeader))
-            ?? UnixMilliseconds(headers.GetValueOrDefault(DeadLetters.NativeFailedAtHeader))
+        var failedAt = Time(headers.GetValueOrDefault(DeadLetterHeaders.FailedAtHeader))
+            ?? UnixMilliseconds(headers.GetValueOrDefault(DeadLetterHeaders.NativeFailedAtHeader))
             ?? result.Message.Timestamp.UtcDateTime;
 
         return new DeadLetterRecord(
-            headers.GetValueOrDefault(DeadLetters.IdHeader) ?? $"{result.Partition.Value}-{result.Offset.Value}",
+            headers.GetValueOrDefault(DeadLetterHeaders.IdHeader) ?? $"{result.Partition.Value}-{result.Offset.Value}",
             Guid.TryParse(key, out var shop) || Guid.TryParse(headers.GetValueOrDefault("tenant-id"), out shop) ? shop : null,
             headers.GetValueOrDefault(KafkaEnvelope.EventTypeHeader) ?? UnknownEventType,
-            headers.GetValueOrDefault(DeadLetters.ErrorTypeHeader) ?? headers.GetValueOrDefault(DeadLetters.NativeErrorTypeHeader) ?? "unknown",
-            DeadLetters.Truncate(headers.GetValueOrDefault(DeadLetters.ErrorMessageHeader)
-                ?? headers.GetValueOrDefault(DeadLetters.NativeErrorMessageHeader) ?? ""),
-            Time(headers.GetValueOrDefault(DeadLetters.FirstFailedAtHeader)) ?? failedAt,
+            headers.GetValueOrDefault(DeadLetterHeaders.ErrorTypeHeader) ?? headers.GetValueOrDefault(DeadLetterHeaders.NativeErrorTypeHeader) ?? "unknown",
+            DeadLetterHeaders.Truncate(headers.GetValueOrDefault(DeadLetterHeaders.ErrorMessageHeader)
+                ?? headers.GetValueOrDefault(DeadLetterHeaders.NativeErrorMessageHeader) ?? ""),
+            Time(headers.GetValueOrDefault(DeadLetterHeaders.FirstFailedAtHeader)) ?? failedAt,
             failedAt,
-            int.TryParse(headers.GetValueOrDefault(DeadLetters.ReprocessingsHeader), CultureInfo.InvariantCulture, out var count) ? count : 0,
+            int.TryParse(headers.GetValueOrDefault(DeadLetterHeaders.ReprocessingsHeader), CultureInfo.InvariantCulture, out var count) ? count : 0,
             result.Partition.Value,
             result.Offset.Value);
     }

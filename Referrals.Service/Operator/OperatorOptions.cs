@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>What an operator command was asked to do, once its options are valid.</summary>
 public sealed record OperatorRequest(EventFilter Filter, bool Apply, double Rate);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Referrals.Service.Tenancy;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>
 /// The operator commands' filters: a shop, an event type, a time window [from, to). Parsed by hand so that a

@@ -6,7 +6,7 @@ using Weasel.Core;
 using Referrals.Service.Platform;
 using Referrals.Service.Storage;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>
 /// What the operator commands connect to: the same Postgres and Kafka as the service, from the same settings
@@ -30,14 +30,14 @@ public sealed class OperatorConnections
             InfrastructureSettings.Required(configuration, InfrastructureSettings.Kafka));
     }
 
-    /// <summary>A store with the service's document conventions, for the documents the commands read and write.</summary>
-    public IDocumentStore OpenStore() => DocumentStore.For(options =>
+    /// <summary>A store with the service's document conventions, for the documents of <paramref name="schema"/> (a slice's).</summary>
+    public IDocumentStore OpenStore(Action<StoreOptions> schema) => DocumentStore.For(options =>
     {
         options.Connection(Database);
         options.DatabaseSchemaName = DocumentStorage.Schema;
         options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
             configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        ReplayModule.Schema(options);
+        schema(options);
     });
 }

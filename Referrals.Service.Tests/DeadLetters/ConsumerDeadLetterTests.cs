@@ -1,7 +1,7 @@
 using System.Globalization;
 using Referrals.Service.Tests.Infrastructure;
 
-namespace Referrals.Service.Tests.Replay;
+namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>Every consumer retries with jittered backoff and parks what still fails on referrals.dlq: nothing is lost.</summary>
 public sealed class ConsumerDeadLetterTests(ReferralsApp app)

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
+using Referrals.Service.Tests.Operator;
 
-namespace Referrals.Service.Tests.Replay;
+namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>`reprocess-dlq`: dead letters back through the service, exactly once, only those asked for.</summary>
 public sealed class ReprocessDlqTests(ReferralsApp app)
@@ -45,7 +46,7 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
     public async Task Filters_select_exactly_the_dead_letters_of_the_shop_type_and_window_and_the_dry_run_changes_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var hour = ReplayMessages.PrivateHour();
+        var hour = DeadLetterRecords.PrivateHour();
         var wanted = $"filter-{Guid.NewGuid():N}";
         var otherShop = $"filter-{Guid.NewGuid():N}";
         var otherType = $"filter-{Guid.NewGuid():N}";
@@ -53,11 +54,11 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
         var atTheEnd = $"filter-{Guid.NewGuid():N}";
         await RawKafka.ProduceAsync(app.KafkaBootstrap, "referrals.dlq",
         [
-            ReplayMessages.DeadLetter(DevShops.Main, wanted, hour.AddMinutes(10)),
-            ReplayMessages.DeadLetter(DevShops.Other, otherShop, hour.AddMinutes(10)),
-            ReplayMessages.DeadLetter(DevShops.Main, otherType, hour.AddMinutes(10), eventType: "referral.task"),
-            ReplayMessages.DeadLetter(DevShops.Main, before, hour.AddMinutes(-1)),
-            ReplayMessages.DeadLetter(DevShops.Main, atTheEnd, hour.AddHours(1)),
+            DeadLetterRecords.DeadLetter(DevShops.Main, wanted, hour.AddMinutes(10)),
+            DeadLetterRecords.DeadLetter(DevShops.Other, otherShop, hour.AddMinutes(10)),
+            DeadLetterRecords.DeadLetter(DevShops.Main, otherType, hour.AddMinutes(10), eventType: "referral.task"),
+            DeadLetterRecords.DeadLetter(DevShops.Main, before, hour.AddMinutes(-1)),
+            DeadLetterRecords.DeadLetter(DevShops.Main, atTheEnd, hour.AddHours(1)),
         ], ct);
 
         var dryRun = await app.RunAsync(ct, "reprocess-dlq", "--shop", DevShops.Main.ToString(), "--event-type", "order.created",
@@ -105,10 +106,10 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
     public async Task An_apply_interrupted_with_ctrl_c_and_run_again_sends_every_dead_letter_exactly_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        var hour = ReplayMessages.PrivateHour();
+        var hour = DeadLetterRecords.PrivateHour();
         var ids = Enumerable.Range(0, 12).Select(_ => $"resume-{Guid.NewGuid():N}").ToList();
         await RawKafka.ProduceAsync(app.KafkaBootstrap, "referrals.dlq",
-            ids.Select((id, i) => ReplayMessages.DeadLetter(DevShops.Main, id, hour.AddSeconds(i))), ct);
+            ids.Select((id, i) => DeadLetterRecords.DeadLetter(DevShops.Main, id, hour.AddSeconds(i))), ct);
         string[] args = ["reprocess-dlq", "--shop", DevShops.Main.ToString(), "--from", hour.ToString("O", CultureInfo.InvariantCulture),
             "--to", hour.AddHours(1).ToString("O", CultureInfo.InvariantCulture), "--apply", "--rate", "3"];
 
@@ -128,9 +129,9 @@ public sealed class ReprocessDlqTests(ReferralsApp app)
     public async Task A_dead_letter_that_failed_three_reprocessings_stays_parked_and_is_reported()
     {
         var ct = TestContext.Current.CancellationToken;
-        var hour = ReplayMessages.PrivateHour();
+        var hour = DeadLetterRecords.PrivateHour();
         var id = $"parked-{Guid.NewGuid():N}";
-        var thirdFailure = ReplayMessages.DeadLetter(DevShops.Main, id, hour.AddMinutes(5));
+        var thirdFailure = DeadLetterRecords.DeadLetter(DevShops.Main, id, hour.AddMinutes(5));
         await RawKafka.ProduceAsync(app.KafkaBootstrap, "referrals.dlq",
             [thirdFailure with { Headers = [.. thirdFailure.Headers, ("dlq_reprocessings", "3"u8.ToArray())] }], ct);
 

@@ -1,7 +1,7 @@
 using Marten;
 using Marten.Patching;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>Writes what referrals.dlq holds into the <see cref="DeadLetter"/> ledger; the same code for the service and the commands.</summary>
 public static class DeadLetterLedger

@@ -1,8 +1,7 @@
 using Confluent.Kafka;
-using Referrals.Service.Infrastructure;
 using Referrals.Service.Messaging;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>Reads a topic from its start to its current end, every partition: what an operator command works on.</summary>
 public static class TopicSnapshot
@@ -53,6 +52,4 @@ public static class TopicSnapshot
         consumer.Close();
         return records;
     }
-
-    public static string DeadLetters => Topics.DeadLetters;
 }

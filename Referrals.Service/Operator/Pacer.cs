@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Operator;
 
 /// <summary>
 /// Keeps a loop at a rate (events per second; 0 = as fast as it goes) by waiting for each event's slot,

@@ -1,9 +1,8 @@
 using Marten;
 using Marten.Patching;
-using Referrals.Service.Infrastructure;
 using Wolverine;
 
-namespace Referrals.Service.Features.Replay;
+namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// Wolverine middleware on every handler: a message carrying <c>dlq_id</c> that was handled successfully
@@ -13,7 +12,7 @@ public static class MarkDeadLetterReprocessed
 {
     public static void After(Envelope envelope, IDocumentSession session, TimeProvider clock)
     {
-        if (envelope.Headers.GetValueOrDefault(DeadLetters.IdHeader) is { Length: > 0 } id)
+        if (envelope.Headers.GetValueOrDefault(DeadLetterHeaders.IdHeader) is { Length: > 0 } id)
             session.Patch<DeadLetter>(id).Set(d => d.ReprocessedAt, clock.GetUtcNow());
     }
 }

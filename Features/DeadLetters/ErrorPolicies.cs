@@ -1,0 +1,60 @@
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime;
+using Wolverine.Runtime.Handlers;
+
+namespace Referrals.Service.Features.DeadLetters;
+
+/// <summary>
+/// How handlers fail, called from their <c>Configure(HandlerChain)</c>. A handler's own rules come first (Wolverine
+/// takes the first rule that matches): what retrying cannot fix (<see cref="ParkAtOnce{TException}"/>) or fixes at
+/// once (a concurrency conflict, retried in place); then one of the retry rules below ends the chain.
+/// </summary>
+public static class ErrorPolicies
+{
+    /// <summary>
+    /// The rule every consumer ends with: any failure is retried after 0.5 s and 2 s (±25 % jitter, so retries of
+    /// many messages do not stampede a recovering dependency), then parked (<see cref="ParkDeadLetter"/>): 3 attempts.
+    /// The listener goes on with other messages while one waits for its retry.
+    /// </summary>
+    public static void RetryThenPark(HandlerChain chain) =>
+        chain.OnAnyException()
+            .ScheduleRetry(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
+            .And(NoteFirstFailureAsync, "note the first failure")
+            .Then.CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq after 3 attempts");
+
+    /// <summary>
+    /// <see cref="RetryThenPark"/> for a sequential listener whose partition order is the point (per-shop order of
+    /// `vip_tier.assigned`): the same pauses, waited in place, so nothing behind the message overtakes it.
+    /// </summary>
+    public static void RetryInOrderThenPark(HandlerChain chain) =>
+        chain.OnAnyException()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
+            .And(NoteFirstFailureAsync, "note the first failure")
+            .Then.CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq after 3 attempts");
+
+    /// <summary>
+    /// For legal erasure (purges, Shopify redactions): never given up. Retried at 0.5, 2 and 5 s, then every
+    /// 30 s to 10 min until it succeeds; erasure is a duty, not a best effort, so it never becomes a dead letter.
+    /// </summary>
+    public static void RetryUntilDone(HandlerChain chain) =>
+        chain.OnAnyException()
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
+            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+
+    /// <summary>What retrying cannot fix (a payload that does not bind, an event naming what does not exist): parked on the first failure.</summary>
+    public static void ParkAtOnce<TException>(HandlerChain chain) where TException : Exception =>
+        chain.OnException<TException>()
+            .CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq without retrying");
+
+    /// <summary>
+    /// Notes when the message first failed (<see cref="FirstFailures"/>), so its dead letter can tell when the
+    /// trouble started, not only when the retries gave up.
+    /// </summary>
+    private static ValueTask NoteFirstFailureAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
+    {
+        if (lifecycle.Envelope is { } failed)
+            runtime.Services.GetRequiredService<FirstFailures>().Note(failed.Id);
+        return ValueTask.CompletedTask;
+    }
+}
