@@ -3,6 +3,7 @@ using Referrals.Service.Tenancy;
 using Wolverine;
 using Referrals.Service.Correlation;
 using Referrals.Service.Messaging;
+using Referrals.Service.Features.DeadLetters;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -13,7 +14,6 @@ namespace Referrals.Service.Features.Conversions;
 /// </summary>
 public static class WebhookDelivery
 {
-    public const string OriginalTopicHeader = "original_topic";
     public const string OriginalTopic = "shopify:orders/create";
 
     private static readonly string[] KeptShopifyHeaders =
@@ -28,7 +28,7 @@ public static class WebhookDelivery
             PartitionKey = shop.Id.ToString("D", CultureInfo.InvariantCulture),
             Headers =
             {
-                [OriginalTopicHeader] = OriginalTopic,
+                [DeadLetterHeaders.OriginalTopicHeader] = OriginalTopic,
                 [KafkaEnvelope.EventTypeHeader] = ConvertOrder.EventType,
                 [KafkaEnvelope.SchemaVersionHeader] = "1.0.0",
             },
