@@ -6,7 +6,8 @@ namespace Referrals.Service.Features.Referrals;
 
 /// <summary>
 /// A referral's cached status, Redis `referral:{shop_id}:{referral_id}` (1 h). Every change of a referral publishes
-/// <see cref="Invalidate"/> through the outbox; <see cref="DropInvalidatedReferralStatusHandler"/> drops the entry.
+/// <see cref="Invalidate"/> through the outbox; the cache.invalidate consumer drops the entry
+/// (its prefix is registered by <see cref="ReferralsModule"/>).
 /// </summary>
 public static class ReferralStatusCache
 {

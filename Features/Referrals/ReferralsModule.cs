@@ -5,6 +5,7 @@ using Referrals.Service.Messaging;
 using Referrals.Service.Tenancy;
 using Wolverine;
 using Wolverine.Kafka;
+using Referrals.Service.Caching;
 
 namespace Referrals.Service.Features.Referrals;
 
@@ -25,6 +26,7 @@ public static class ReferralsModule
             // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
             .UseOptimisticConcurrency(true));
         builder.Services.AddShopIsolatedTable(Table);
+        builder.Services.AddOwnedCachePrefix(ReferralStatusCache.Prefix);
         // Two triggers on the referral table, so no code path changes a referral without them: the audit trail of
         // status changes, and the check that the status's description is translated in every locale.
         builder.Services.InitializeMartenWith(new ReferralAuditTrail());

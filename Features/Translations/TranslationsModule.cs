@@ -2,6 +2,7 @@ using FastEndpoints;
 using Marten;
 using Marten.Schema;
 using Referrals.Service.Features.Referrals;
+using Referrals.Service.Caching;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -15,6 +16,7 @@ public static class TranslationsModule
                 t => t.Key, t => t.Locale, t => t.Version));
 
         builder.Services.AddSingleton<LocalizedMessages>();
+        builder.Services.AddOwnedCachePrefix(LocalizedMessages.CachePrefix);
         builder.AddServiceMeter(LocalizedMessages.MeterName);
         // After Marten's schema is applied (registered earlier): seed first, then the trigger that needs the seed.
         builder.Services.AddHostedService<SeedTranslations>();

@@ -1,5 +1,5 @@
 using Referrals.Contracts.Auth.V1;
-using Referrals.Service.Correlation;
+using Referrals.Service.Clients;
 using Referrals.Service.Platform;
 
 namespace Referrals.Service.Auth;
@@ -9,9 +9,7 @@ public static class AuthSetup
     /// <summary>Bearer tokens validated through the Auth service (`AUTH_HOST`) for every gRPC call and admin route.</summary>
     public static WebApplicationBuilder AddCallerAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddGrpcClient<AuthService.AuthServiceClient>(options => options.Address =
-                new Uri(InfrastructureSettings.RequiredAddress(builder.Configuration, InfrastructureSettings.AuthAddressKey)))
-            .AddInterceptor<CorrelationClientInterceptor>();
+        builder.AddPlatformGrpcClient<AuthService.AuthServiceClient>(InfrastructureSettings.AuthAddressKey);
         builder.Services.AddSingleton<ValidateCallerToken>();
         return builder;
     }

@@ -9,6 +9,10 @@ public static class CachingSetup
 {
     public const string InvalidationQueue = "cache-invalidation";
 
+    /// <summary>The slice that owns a cache registers its key prefix; `cache.invalidate` then drops its entries.</summary>
+    public static IServiceCollection AddOwnedCachePrefix(this IServiceCollection services, string prefix) =>
+        services.AddSingleton(new OwnedCachePrefix(prefix));
+
     /// <summary>Redis for the caches, and the `cache.invalidate` routes that keep every holder's copy honest.</summary>
     public static WebApplicationBuilder AddCaching(this WebApplicationBuilder builder)
     {
