@@ -80,13 +80,7 @@ public static class ReprocessDlqCommand
             return 0;
         }
 
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
-        {
-            BootstrapServers = connections.Kafka,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            ClientId = "referrals-reprocess-dlq",
-        }).SetLogHandler((_, _) => { }).Build();
+        using var producer = connections.CreateProducer("referrals-reprocess-dlq");
         var progress = await new PacedSends(producer, request.Rate).SendAsync(toSend,
             m => (Topics.Replay, ForReplay(m.Raw.Message, m.Record)),
             sent => DeadLetterLedger.MarkSentAsync(store, [.. sent.Select(m => (m.Record.Id, m.Record.Offset))], CancellationToken.None),

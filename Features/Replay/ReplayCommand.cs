@@ -78,13 +78,7 @@ public static class ReplayCommand
             return 0;
         }
 
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
-        {
-            BootstrapServers = connections.Kafka,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            ClientId = "referrals-replay",
-        }).SetLogHandler((_, _) => { }).Build();
+        using var producer = connections.CreateProducer("referrals-replay");
         var progress = await new PacedSends(producer, request.Rate).SendAsync(toSend,
             e => (toReplayTopic ? Topics.Replay : e.Topic, CopyOf(e, runId)),
             async sent =>

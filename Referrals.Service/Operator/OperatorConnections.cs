@@ -1,8 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using JasperFx;
+using Confluent.Kafka;
 using Marten;
-using Weasel.Core;
 using Referrals.Service.Platform;
 using Referrals.Service.Storage;
 
@@ -34,10 +31,17 @@ public sealed class OperatorConnections
     public IDocumentStore OpenStore(Action<StoreOptions> schema) => DocumentStore.For(options =>
     {
         options.Connection(Database);
-        options.DatabaseSchemaName = DocumentStorage.Schema;
-        options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
-            configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        DocumentStorage.Conventions(options);
         schema(options);
     });
+
+    /// <summary>An idempotent acks=all producer: a command's sends are acknowledged by every in-sync replica, once.</summary>
+    public IProducer<byte[]?, byte[]?> CreateProducer(string clientId) =>
+        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = Kafka,
+            Acks = Acks.All,
+            EnableIdempotence = true,
+            ClientId = clientId,
+        }).SetLogHandler((_, _) => { }).Build();
 }

@@ -17,18 +17,21 @@ public static class DocumentStorage
 
     public static WebApplicationBuilder AddReferralsStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddMarten(options =>
-            {
-                options.DatabaseSchemaName = Schema;
-                // Enums as the seed spells them in the database too: "in_progress", not "InProgress".
-                options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
-                    configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-            })
+        builder.Services.AddMarten(Conventions)
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
         return builder;
+    }
+
+    /// <summary>The service's document conventions, for its own store and the operator commands' stores alike.</summary>
+    public static void Conventions(StoreOptions options)
+    {
+        options.DatabaseSchemaName = Schema;
+        // Enums as the seed spells them in the database too: "in_progress", not "InProgress".
+        options.UseSystemTextJsonForSerialization(enumStorage: EnumStorage.AsString, casing: Casing.SnakeCase,
+            configure: json => json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
     }
 }
