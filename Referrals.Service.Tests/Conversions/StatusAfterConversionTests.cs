@@ -5,6 +5,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Conversions;
 
+[Collection(IntegrationTier.Name)]
 public sealed class StatusAfterConversionTests(ReferralsApp app)
 {
     [Fact]

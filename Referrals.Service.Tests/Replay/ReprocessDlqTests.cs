@@ -6,6 +6,7 @@ using Referrals.Service.Tests.Infrastructure;
 namespace Referrals.Service.Tests.Replay;
 
 /// <summary>`reprocess-dlq`: dead letters back through the service, exactly once, only those asked for.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ReprocessDlqTests(ReferralsApp app)
 {
     [Fact]
