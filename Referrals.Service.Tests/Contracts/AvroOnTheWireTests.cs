@@ -25,6 +25,7 @@ namespace Referrals.Service.Tests.Contracts;
 /// With a schema registry configured, events leave in Confluent's wire format (magic byte 0, the registered schema id
 /// big-endian, Avro binary) under the subject `&lt;topic&gt;-value`, and Confluent-Avro events arrive as wire JSON.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed class AvroOnTheWireTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 15, 4, 5, 678, TimeSpan.Zero);

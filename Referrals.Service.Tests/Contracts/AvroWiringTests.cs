@@ -20,6 +20,7 @@ namespace Referrals.Service.Tests.Contracts;
 /// and only the topics that have a committed contract. Runs a Wolverine host against the test stack's broker;
 /// it publishes nothing, so the shared topics stay JSON for the other tests.
 /// </summary>
+[Collection(IntegrationTier.Name)]
 public sealed class AvroWiringTests(ReferralsApp app)
 {
     [Fact]

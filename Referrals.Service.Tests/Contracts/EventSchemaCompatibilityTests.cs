@@ -13,6 +13,7 @@ namespace Referrals.Service.Tests.Contracts;
 /// event's schema is read with every other version, older readers ignoring new fields and newer readers filling
 /// the fields old writers lacked from their defaults. A change that breaks this is a new event on a new topic.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed class EventSchemaCompatibilityTests
 {
     public static TheoryData<string, string, string> VersionPairs()

@@ -11,6 +11,7 @@ namespace Referrals.Service.Tests.Contracts;
 /// What the running service really puts on Kafka (Wolverine's serializer, not a test's) has exactly the fields of the
 /// schema version named in its `schema_version` header.
 /// </summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ProducedEventsOnKafkaMatchTheirSchemasTests(ReferralsApp app)
 {
     [Fact]

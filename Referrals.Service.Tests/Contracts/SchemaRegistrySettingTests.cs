@@ -7,6 +7,7 @@ using service::Referrals.Service.Messaging;
 
 namespace Referrals.Service.Tests.Contracts;
 
+[Trait("Tier", "Unit")]
 public sealed class SchemaRegistrySettingTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Referrals.Service.Tests.Contracts;
 /// The JSON the service publishes for each event has exactly the fields of the schema version the event declares,
 /// with values of the schema's types, so a C# record and its committed schema cannot drift apart.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed class WireJsonMatchesSchemaTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 15, 4, 5, 678, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using Referrals.Service.Tests.Infrastructure;
 namespace Referrals.Service.Tests.Conversions;
 
 /// <summary>An accepted webhook is processed, retried, or on referrals.dlq: never dropped.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class NothingIsLostTests(ReferralsApp app)
 {
     [Fact]

@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Conversions;
 
+[Collection(IntegrationTier.Name)]
 public sealed class OrderWebhookTests(ReferralsApp app)
 {
     private static readonly TimeSpan KafkaWait = TimeSpan.FromSeconds(15);

@@ -1,14 +1,14 @@
-using System.Diagnostics;
 using System.Net;
 using Referrals.Contracts.V1;
 using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Conversions;
 
+[Collection(IntegrationTier.Name)]
 public sealed class StatusAfterConversionTests(ReferralsApp app)
 {
     [Fact]
-    public async Task A_cached_pending_status_reads_completed_within_a_second_of_the_conversion_committing()
+    public async Task A_cached_pending_status_reads_completed_once_the_conversion_committed()
     {
         var ct = TestContext.Current.CancellationToken;
         var link = await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 71, ct, locale: "ar");
@@ -21,12 +21,11 @@ public sealed class StatusAfterConversionTests(ReferralsApp app)
             .StatusCode.ShouldBe(HttpStatusCode.OK);
         await Eventually.ReturnsAsync(() => app.ReferralAsync(link.ShopId, link.ReferralId, ct),
             referral => referral?.Status == "completed", TimeSpan.FromSeconds(15), ct);
-        var committed = Stopwatch.StartNew();
+        // No speed claim (bench/ measures that): the pending answer, cached for an hour, gives way once the conversion committed.
         var after = await Eventually.ReturnsAsync(() => app.GetStatusAsync(link.ShopId, link.ReferralId.ToString(), token, ct, locale: "ar"),
-            status => status.Status == ReferralStatus.Completed, TimeSpan.FromSeconds(5), ct);
+            status => status.Status == ReferralStatus.Completed, TimeSpan.FromSeconds(30), ct);
 
         before.Status.ShouldBe(ReferralStatus.Pending);
-        committed.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
         after.Locale.ShouldBe("ar");
         after.Description.ShouldNotBe(before.Description);
     }

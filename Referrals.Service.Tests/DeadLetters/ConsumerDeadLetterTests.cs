@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>Every consumer retries with jittered backoff and parks what still fails on referrals.dlq: nothing is lost.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ConsumerDeadLetterTests(ReferralsApp app)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Referrals.Service.Tests.DeadLetters;
 /// referrals_dlq_size_total counts dead letters not yet reprocessed, from the ledger, across restarts. Compared with
 /// the ledger at the same moment, so dead letters other tests leave behind cannot make it flaky.
 /// </summary>
+[Collection(IntegrationTier.Name)]
 public sealed class DeadLetterSizeTests(ReferralsApp app)
 {
     private const string Metric = "referrals_dlq_size_total";

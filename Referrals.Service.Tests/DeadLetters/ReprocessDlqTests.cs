@@ -7,6 +7,7 @@ using Referrals.Service.Tests.Operator;
 namespace Referrals.Service.Tests.DeadLetters;
 
 /// <summary>`reprocess-dlq`: dead letters back through the service, exactly once, only those asked for.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ReprocessDlqTests(ReferralsApp app)
 {
     [Fact]

@@ -10,6 +10,7 @@ using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Foundation;
 
+[Collection(IntegrationTier.Name)]
 public sealed class StackSmokeTests(ReferralsApp app)
 {
     [Fact]

@@ -4,11 +4,21 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-[assembly: AssemblyFixture(typeof(Referrals.Service.Tests.Infrastructure.ReferralsApp))]
 // Tests share one stack and some take parts of it away (Postgres, the broker): one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace Referrals.Service.Tests.Infrastructure;
+
+/// <summary>
+/// Every test class that uses the stack is in this collection (<c>[Collection(IntegrationTier.Name)]</c>): the stack starts
+/// once, the first time such a test runs, and never for a run of stack-free tests alone (<c>--unit</c>). An assembly
+/// fixture would not do: xunit starts those before any test, whichever tests were picked.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class IntegrationTier : ICollectionFixture<ReferralsApp>
+{
+    public const string Name = "the stack";
+}
 
 /// <summary>
 /// The whole stack, started once per test run from the real AppHost in local mode: PostgreSQL, Redis, the

@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Links;
 
+[Collection(IntegrationTier.Name)]
 public sealed class CreateReferralTests(ReferralsApp app)
 {
     [Fact]

@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Purge;
 
+[Collection(IntegrationTier.Name)]
 public sealed class AuditTrailTests(ReferralsApp app)
 {
     [Fact]

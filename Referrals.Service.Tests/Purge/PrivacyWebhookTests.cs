@@ -11,6 +11,7 @@ using Referrals.Service.Tests.Tiers;
 
 namespace Referrals.Service.Tests.Purge;
 
+[Collection(IntegrationTier.Name)]
 public sealed class PrivacyWebhookTests(ReferralsApp app)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);

@@ -7,6 +7,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Purge;
 
+[Collection(IntegrationTier.Name)]
 public sealed class PurgeAuditLogsTests(ReferralsApp app)
 {
     private static readonly TimeSpan PurgeWait = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ using Referrals.Service.Tests.Operator;
 namespace Referrals.Service.Tests.Replay;
 
 /// <summary>`replay`: the events this service produced, re-emitted from its own records for a shop and a window, once per run.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ReplayCommandTests(ReferralsApp app)
 {
     [Fact]

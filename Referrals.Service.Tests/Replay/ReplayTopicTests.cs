@@ -5,6 +5,7 @@ using Referrals.Service.Tests.Infrastructure;
 namespace Referrals.Service.Tests.Replay;
 
 /// <summary>referrals.replay is processed by the same handlers as live traffic, with every idempotency guard.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class ReplayTopicTests(ReferralsApp app)
 {
     [Fact]

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.StatusReads;
 
+[Collection(IntegrationTier.Name)]
 public sealed class GetReferralStatusTests(ReferralsApp app)
 {
     [Fact]

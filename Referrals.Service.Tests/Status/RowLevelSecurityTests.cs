@@ -5,6 +5,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.StatusReads;
 
+[Collection(IntegrationTier.Name)]
 public sealed class RowLevelSecurityTests(ReferralsApp app)
 {
     [Fact]

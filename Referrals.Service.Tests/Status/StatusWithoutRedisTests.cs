@@ -3,6 +3,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.StatusReads;
 
+[Collection(IntegrationTier.Name)]
 public sealed class StatusWithoutRedisTests(ReferralsApp app)
 {
     [Fact]

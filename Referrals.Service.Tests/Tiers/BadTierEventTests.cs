@@ -2,6 +2,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Tiers;
 
+[Collection(IntegrationTier.Name)]
 public sealed class BadTierEventTests(ReferralsApp app)
 {
     [Theory]

@@ -6,6 +6,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Tiers;
 
+[Collection(IntegrationTier.Name)]
 public sealed class BonusPolicyEndpointTests(ReferralsApp app)
 {
     private static readonly string Route = $"/shops/{DevShops.Other}/tier-bonus-policy";

@@ -5,6 +5,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Tiers;
 
+[Collection(IntegrationTier.Name)]
 public sealed class TierBonusTests(ReferralsApp app)
 {
     private static readonly TimeSpan KafkaWait = TimeSpan.FromSeconds(20);

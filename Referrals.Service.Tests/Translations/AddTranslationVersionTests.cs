@@ -6,6 +6,7 @@ using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Translations;
 
+[Collection(IntegrationTier.Name)]
 public sealed class AddTranslationVersionTests(ReferralsApp app)
 {
     [Fact]

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Translations;
 
+[Collection(IntegrationTier.Name)]
 public sealed class CacheInvalidateTests(ReferralsApp app)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Translations;
 
+[Collection(IntegrationTier.Name)]
 public sealed class CleanupTranslationsTests(ReferralsApp app)
 {
     private const string Key = "referral.status.queued";

@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 
 namespace Referrals.Service.Tests.Translations;
 
+[Collection(IntegrationTier.Name)]
 public sealed partial class SeededTranslationsTests(ReferralsApp app)
 {
     private static readonly string[] KeysTheServiceEmits =
