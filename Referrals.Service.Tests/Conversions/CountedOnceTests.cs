@@ -4,6 +4,7 @@ using Referrals.Service.Tests.Infrastructure;
 namespace Referrals.Service.Tests.Conversions;
 
 /// <summary>Outcome metrics are recorded once the conversion committed: a handler that retried counts once.</summary>
+[Collection(IntegrationTier.Name)]
 public sealed class CountedOnceTests(ReferralsApp app)
 {
     [Fact]

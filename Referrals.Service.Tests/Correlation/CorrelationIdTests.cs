@@ -1,6 +1,6 @@
 extern alias service;
+using service::Referrals.Service.Correlation;
 
-using service::Referrals.Service.Infrastructure;
 
 namespace Referrals.Service.Tests.Correlation;
 

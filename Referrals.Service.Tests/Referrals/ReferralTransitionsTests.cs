@@ -1,6 +1,6 @@
 extern alias service;
+using service::Referrals.Service.Features.Referrals;
 
-using service::Referrals.Service.Features.Links;
 
 namespace Referrals.Service.Tests.Referrals;
 
@@ -56,7 +56,7 @@ public sealed class ReferralTransitionsTests
     {
         var referral = AReferral(from);
 
-        var refused = Should.Throw<IllegalReferralTransitionException>(() => referral.MoveTo(to, Now, "why"));
+        var refused = Should.Throw<IllegalReferralTransitionException>(() => referral.MoveTo(to, Now, "corr", "why"));
 
         refused.Message.ShouldBe($"a referral cannot move from {from.Wire()} to {to.Wire()}");
     }
@@ -66,7 +66,7 @@ public sealed class ReferralTransitionsTests
     {
         var referral = AReferral(ReferralStatus.Pending);
 
-        var completed = referral.MoveTo(ReferralStatus.Completed, Now, "order 1001");
+        var completed = referral.MoveTo(ReferralStatus.Completed, Now, "corr", "order 1001");
 
         completed.Status.ShouldBe(ReferralStatus.Completed);
         completed.CompletedAt.ShouldBe(Now);
@@ -78,9 +78,9 @@ public sealed class ReferralTransitionsTests
     [Fact]
     public void Rewarding_a_completed_referral_keeps_when_it_converted()
     {
-        var completed = AReferral(ReferralStatus.Pending).MoveTo(ReferralStatus.Completed, Created.AddDays(1));
+        var completed = AReferral(ReferralStatus.Pending).MoveTo(ReferralStatus.Completed, Created.AddDays(1), "corr");
 
-        var rewarded = completed.MoveTo(ReferralStatus.Rewarded, Now, "vip_tier:gold");
+        var rewarded = completed.MoveTo(ReferralStatus.Rewarded, Now, "corr", "vip_tier:gold");
 
         rewarded.Status.ShouldBe(ReferralStatus.Rewarded);
         rewarded.CompletedAt.ShouldBe(Created.AddDays(1));
