@@ -119,7 +119,7 @@ public static class ConvertOrderHandler
             return (MartenOps.Nothing(), MartenOps.Nothing(), []);
 
         var now = clock.GetUtcNow();
-        var correlationId = CorrelationId.Of(envelope);
+        var context = new ReferralChangeContext(order.ShopId, now, CorrelationId.Of(envelope), Shop.AuditRetentionOf(facts.Shop));
         var seen = facts.Seen ?? new ProcessedEvent(order.WebhookId, ConvertOrder.EventType, ProcessingState.Accepted, null, order.ReceivedAt, null);
         var outcome = Decide(order, facts);
         var processed = MartenOps.Store(seen.Done(outcome, now));
@@ -127,9 +127,9 @@ public static class ConvertOrderHandler
 
         var change = outcome switch
         {
-            OrderOutcomes.SelfReferral => ReferralChanges.Fail(order.ShopId, facts.Referral!, OrderOutcomes.SelfReferral, now, correlationId),
-            OrderOutcomes.Converted => ReferralChanges.Complete(order.ShopId, facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
-                facts.Description!.Value, facts.Bonus, now, correlationId),
+            OrderOutcomes.SelfReferral => ReferralChanges.Fail(context, facts.Referral!, OrderOutcomes.SelfReferral),
+            OrderOutcomes.Converted => ReferralChanges.Complete(context, facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
+                facts.Description!.Value, facts.Bonus),
             _ => null,
         };
         if (change is null)

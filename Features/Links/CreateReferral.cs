@@ -5,6 +5,7 @@ using Referrals.Service.Correlation;
 using Referrals.Service.Features.Referrals;
 using Wolverine;
 using Wolverine.Marten;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Links;
 
@@ -17,12 +18,12 @@ public sealed record CreatedReferral(Guid ReferralId, string ReferralLinkId, Ref
 public sealed record ReferralCreation(CreatedReferral? Created, Status? Refusal);
 
 /// <summary>What the decision needs: whether Core refused the customer, and the referral the request_id already made.</summary>
-public sealed record CreateReferralFacts(Status? Refusal, Referral? Existing);
+public sealed record CreateReferralFacts(Status? Refusal, Referral? Existing, int AuditRetentionDays = Shop.MinAuditRetentionDays);
 
 public static class CreateReferralHandler
 {
     public static async Task<CreateReferralFacts> LoadAsync(CreateReferral command, IQuerySession db, CoreCustomers core,
-        CancellationToken ct)
+        ShopDirectory shops, CancellationToken ct)
     {
         try
         {
@@ -34,7 +35,8 @@ public static class CreateReferralHandler
         {
             return new CreateReferralFacts(new Status(StatusCode.Unavailable, "the Core service is unavailable"), null);
         }
-        return new CreateReferralFacts(null, await ReferralQueries.ByRequestIdAsync(db, command.RequestId, ct));
+        return new CreateReferralFacts(null, await ReferralQueries.ByRequestIdAsync(db, command.RequestId, ct),
+            Shop.AuditRetentionOf(await shops.FindAsync(command.ShopId, ct)));
     }
 
     public static (ReferralCreation, IMartenOp, OutgoingMessages) Handle(
@@ -45,8 +47,8 @@ public static class CreateReferralHandler
         if (facts.Existing is { } existing)
             return (new ReferralCreation(new CreatedReferral(existing.Id, existing.ReferralLinkId, existing.Status), null), MartenOps.Nothing(), []);
 
-        var opened = ReferralChanges.Open(command.ShopId, command.CustomerId, ReferralLinkIds.New(), command.Locale, command.RequestId,
-            clock.GetUtcNow(), CorrelationId.Of(envelope));
+        var context = new ReferralChangeContext(command.ShopId, clock.GetUtcNow(), CorrelationId.Of(envelope), facts.AuditRetentionDays);
+        var opened = ReferralChanges.Open(context, command.CustomerId, ReferralLinkIds.New(), command.Locale, command.RequestId);
         return (new ReferralCreation(new CreatedReferral(opened.Referral.Id, opened.Referral.ReferralLinkId, opened.Referral.Status), null),
             opened.Operation, opened.Messages);
     }

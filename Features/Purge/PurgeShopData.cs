@@ -9,6 +9,7 @@ using Referrals.Service.Caching;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Messaging;
 using Referrals.Service.Correlation;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Purge;
 
@@ -16,8 +17,8 @@ namespace Referrals.Service.Features.Purge;
 public sealed record PurgeShopData(Guid ShopId, Guid PurgeId);
 
 /// <summary>
-/// Erases the shop's audit entries, its processed_events and its Redis keys, marks the purge completed and
-/// publishes the notice (`cache.invalidate`, type `audit_purge`, key `audit:{shop_id}:*`) so downstream copies
+/// Erases the shop's audit entries, its processed_events and its Redis keys, marks the purge completed, records the
+/// purge itself on `audit_log` (<see cref="AuditLogged.OfPurge"/>) and publishes the notice (`cache.invalidate`, type `audit_purge`, key `audit:{shop_id}:*`) so downstream copies
 /// follow. Every step is idempotent; Redis goes first, and the database deletes, the completion and the notice
 /// commit together, so a failure anywhere (or a stop) means the whole purge runs again, never half-reported.
 /// </summary>
@@ -31,7 +32,7 @@ public static class PurgeShopDataHandler
         ErrorPolicies.RetryUntilDone(chain);
 
     public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis,
-        Envelope envelope, TimeProvider clock, ILogger logger, CancellationToken ct)
+        ShopDirectory shops, Envelope envelope, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var latest = await db.LoadAsync<AuditPurge>(purge.ShopId, ct);
         if (latest is not { State: PurgeState.Running } || latest.PurgeId != purge.PurgeId)
@@ -43,11 +44,14 @@ public static class PurgeShopDataHandler
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));
 
         var now = clock.GetUtcNow();
+        var context = new ReferralChangeContext(purge.ShopId, now, CorrelationId.Of(envelope),
+            Shop.AuditRetentionOf(await shops.FindAsync(purge.ShopId, ct)));
         logger.LogInformation("Purged the audit data of shop {ShopId} (purge {PurgeId}, {RedisKeys} Redis keys)", purge.ShopId, purge.PurgeId, erasedKeys);
         return (MartenOps.Store(latest with { State = PurgeState.Completed, CompletedAt = now }),
         [
             KafkaEnvelope.Publish(new CacheInvalidate(NoticeKey(purge.ShopId), purge.ShopId, NoticeType, "en", now),
-                purge.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion, CorrelationId.Of(envelope)),
+                purge.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion, context.CorrelationId),
+            AuditLogged.OfPurge(context, purge.PurgeId),
         ]);
     }
 }

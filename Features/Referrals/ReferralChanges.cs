@@ -8,26 +8,33 @@ namespace Referrals.Service.Features.Referrals;
 
 /// <summary>
 /// A change of a referral as the handler that decided it returns it: the document operation and the messages that
-/// go out with it through the outbox (events, the status cache invalidation, the status count after the commit).
+/// go out with it through the outbox (events, the audit record, the status cache invalidation, the status count).
 /// </summary>
 public sealed record ReferralChange(Referral Referral, IMartenOp Operation, OutgoingMessages Messages);
 
+/// <summary>The work a change belongs to: the shop, the clock's now, the correlation id, the shop's audit retention.</summary>
+public sealed record ReferralChangeContext(Guid ShopId, DateTimeOffset Now, string CorrelationId, int AuditRetentionDays);
+
 /// <summary>
-/// The named operations every slice changes a referral through, so that the status machine, the events and the
-/// cache entry are written in one place. Pure: the caller passes the clock's now and the correlation id of its work.
+/// The named operations every slice changes a referral through, so that the status machine, the events, the audit
+/// record and the cache entry are written in one place. Pure: the caller passes the context of its work.
 /// </summary>
 public static class ReferralChanges
 {
     /// <summary>A new referral link (status pending), and the invite task for its referrer.</summary>
-    public static ReferralChange Open(Guid shopId, Guid customerId, string referralLinkId, string locale, string requestId,
-        DateTimeOffset now, string correlationId)
+    public static ReferralChange Open(ReferralChangeContext context, Guid customerId, string referralLinkId, string locale,
+        string requestId)
     {
-        var referral = new Referral(Guid.CreateVersion7(now), customerId, referralLinkId, ReferralStatus.Pending, locale, requestId,
-            "1.0.0", now, now)
-        { CorrelationId = correlationId };
-        var invite = new ReferralTask(Guid.CreateVersion7(now), customerId, shopId, ReferralTask.Invite, locale, now, correlationId);
+        var referral = new Referral(Guid.CreateVersion7(context.Now), customerId, referralLinkId, ReferralStatus.Pending, locale,
+            requestId, "1.0.0", context.Now, context.Now)
+        { CorrelationId = context.CorrelationId };
+        var invite = new ReferralTask(Guid.CreateVersion7(context.Now), customerId, context.ShopId, ReferralTask.Invite, locale,
+            context.Now, context.CorrelationId);
         return new ReferralChange(referral, MartenOps.Insert(referral),
-            [KafkaEnvelope.Publish(invite, shopId, ReferralTask.EventType, ReferralTask.SchemaVersion, correlationId)]);
+        [
+            KafkaEnvelope.Publish(invite, context.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion, context.CorrelationId),
+            AuditLogged.OfStatusChange(context, null, referral),
+        ]);
     }
 
     /// <summary>
@@ -35,44 +42,29 @@ public static class ReferralChanges
     /// their VIP tier, if any), the `referral.thank_you` task for the buyer, and the cache invalidation.
     /// </summary>
     /// <param name="description">The completed status's text in the referral's locale.</param>
-    public static ReferralChange Complete(Guid shopId, Referral referral, long orderId, Guid buyerId, string description,
-        ReferralBonus? bonus, DateTimeOffset now, string correlationId)
+    public static ReferralChange Complete(ReferralChangeContext context, Referral referral, long orderId, Guid buyerId,
+        string description, ReferralBonus? bonus)
     {
-        var moved = referral.MoveTo(ReferralStatus.Completed, now, correlationId, $"order {orderId}");
+        var moved = referral.MoveTo(ReferralStatus.Completed, context.Now, context.CorrelationId, $"order {orderId}");
         var completed = moved with { BonusTierId = bonus?.TierId ?? moved.BonusTierId };
-        var thankYou = new ReferralTask(Guid.CreateVersion7(now), buyerId, shopId, ReferralTask.ThankYou, completed.Locale, now, correlationId);
-        return new ReferralChange(completed, MartenOps.Store(completed),
-        [
-            Announce(shopId, completed, description, bonus, now, correlationId),
-            KafkaEnvelope.Publish(thankYou, shopId, ReferralTask.EventType, ReferralTask.SchemaVersion, correlationId),
-            ReferralStatusCache.Invalidate(shopId, completed, now, correlationId),
-            new CountReferralStatus(completed.Status.Wire(), completed.Locale),
-        ]);
+        var thankYou = new ReferralTask(Guid.CreateVersion7(context.Now), buyerId, context.ShopId, ReferralTask.ThankYou,
+            completed.Locale, context.Now, context.CorrelationId);
+        return Changed(context, referral.Status, completed,
+            Announce(context, completed, description, bonus),
+            KafkaEnvelope.Publish(thankYou, context.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion, context.CorrelationId));
     }
 
     /// <summary>The referral failed for a reason that no retry changes (e.g. self_referral).</summary>
-    public static ReferralChange Fail(Guid shopId, Referral referral, string reason, DateTimeOffset now, string correlationId)
-    {
-        var failed = referral.MoveTo(ReferralStatus.Failed, now, correlationId, reason);
-        return new ReferralChange(failed, MartenOps.Store(failed),
-        [
-            ReferralStatusCache.Invalidate(shopId, failed, now, correlationId),
-            new CountReferralStatus(failed.Status.Wire(), failed.Locale),
-        ]);
-    }
+    public static ReferralChange Fail(ReferralChangeContext context, Referral referral, string reason) =>
+        Changed(context, referral.Status, referral.MoveTo(ReferralStatus.Failed, context.Now, context.CorrelationId, reason));
 
     /// <summary>A converted referral earned its referrer's VIP-tier bonus: rewarded, announced with the bonus.</summary>
     /// <param name="description">The rewarded status's text in the referral's locale.</param>
-    public static ReferralChange Reward(Guid shopId, Referral referral, ReferralBonus bonus, string reason, string description,
-        DateTimeOffset now, string correlationId)
+    public static ReferralChange Reward(ReferralChangeContext context, Referral referral, ReferralBonus bonus, string reason,
+        string description)
     {
-        var rewarded = referral.MoveTo(ReferralStatus.Rewarded, now, correlationId, reason) with { BonusTierId = bonus.TierId };
-        return new ReferralChange(rewarded, MartenOps.Store(rewarded),
-        [
-            Announce(shopId, rewarded, description, bonus, now, correlationId),
-            ReferralStatusCache.Invalidate(shopId, rewarded, now, correlationId),
-            new CountReferralStatus(rewarded.Status.Wire(), rewarded.Locale),
-        ]);
+        var rewarded = referral.MoveTo(ReferralStatus.Rewarded, context.Now, context.CorrelationId, reason) with { BonusTierId = bonus.TierId };
+        return Changed(context, referral.Status, rewarded, Announce(context, rewarded, description, bonus));
     }
 
     /// <summary>The referrals stay (they still count) but no longer name their referrer (Shopify customers/redact).</summary>
@@ -86,11 +78,22 @@ public static class ReferralChanges
         return MartenOps.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
     }
 
-    private static DeliveryMessage<ReferralCompleted> Announce(Guid shopId, Referral referral, string description,
-        ReferralBonus? bonus, DateTimeOffset now, string correlationId) =>
+    // Every status change is stored, audited, dropped from the status cache and counted once it committed.
+    private static ReferralChange Changed(ReferralChangeContext context, ReferralStatus from, Referral changed, params object[] events)
+    {
+        var messages = new OutgoingMessages();
+        messages.AddRange(events);
+        messages.Add(AuditLogged.OfStatusChange(context, from, changed));
+        messages.Add(ReferralStatusCache.Invalidate(context.ShopId, changed, context.Now, context.CorrelationId));
+        messages.Add(new CountReferralStatus(changed.Status.Wire(), changed.Locale));
+        return new ReferralChange(changed, MartenOps.Store(changed), messages);
+    }
+
+    private static DeliveryMessage<ReferralCompleted> Announce(ReferralChangeContext context, Referral referral, string description,
+        ReferralBonus? bonus) =>
         KafkaEnvelope.Publish(
-            new ReferralCompleted(Guid.CreateVersion7(now), referral.CustomerId, shopId, referral.Id, referral.Status.Wire(),
-                referral.Locale, description, ReferralCompleted.CurrentSchemaVersion, now, correlationId,
+            new ReferralCompleted(Guid.CreateVersion7(context.Now), referral.CustomerId, context.ShopId, referral.Id, referral.Status.Wire(),
+                referral.Locale, description, ReferralCompleted.CurrentSchemaVersion, context.Now, context.CorrelationId,
                 bonus?.TierId, bonus?.Multiplier ?? 1.0, bonus?.BonusPoints ?? 0),
-            shopId, ReferralCompleted.EventType, ReferralCompleted.CurrentSchemaVersion, correlationId);
+            context.ShopId, ReferralCompleted.EventType, ReferralCompleted.CurrentSchemaVersion, context.CorrelationId);
 }

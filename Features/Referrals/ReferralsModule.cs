@@ -38,6 +38,7 @@ public static class ReferralsModule
         {
             options.PublishMessage<ReferralCompleted>().ToKafkaTopic(Topics.ReferralCompleted);
             options.PublishMessage<ReferralTask>().ToKafkaTopic(Topics.ReferralTask);
+            options.PublishMessage<AuditLogged>().ToKafkaTopic(Topics.AuditLog);
             // Counted in memory once the change committed; a count is not worth a durable row.
             options.PublishMessage<CountReferralStatus>().ToLocalQueue(MetricsQueue);
             options.LocalQueue(MetricsQueue).BufferedInMemory();

@@ -9,6 +9,7 @@ using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using Referrals.Service.Correlation;
 using Referrals.Service.Features.Referrals;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -21,7 +22,8 @@ public sealed record TierFacts(
     CustomerTier? Current,
     BonusPolicy? Policy,
     IReadOnlyList<Referral> CompletedReferrals,
-    IReadOnlyDictionary<string, string> RewardedDescriptions);
+    IReadOnlyDictionary<string, string> RewardedDescriptions,
+    int AuditRetentionDays = Shop.MinAuditRetentionDays);
 
 /// <summary>
 /// The bonus rule. An assignment counts only if its assigned_at is newer than the customer's stored one (older
@@ -43,7 +45,8 @@ public static class ApplyVipTierHandler
         ErrorPolicies.RetryThenPark(chain);
     }
 
-    public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages, CancellationToken ct)
+    public static async Task<TierFacts> LoadAsync(ApplyVipTier command, IDocumentSession db, LocalizedMessages messages,
+        ShopDirectory shops, CancellationToken ct)
     {
         var seen = await db.LoadAsync<ProcessedEvent>(command.EventId.ToString(), ct);
         if (seen is { State: ProcessingState.Processed })
@@ -55,7 +58,7 @@ public static class ApplyVipTierHandler
         var descriptions = new Dictionary<string, string>();
         foreach (var locale in completed.Select(r => r.Locale).Distinct())
             descriptions[locale] = (await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
-        return new TierFacts(seen, current, policy, completed, descriptions);
+        return new TierFacts(seen, current, policy, completed, descriptions, Shop.AuditRetentionOf(await shops.FindAsync(command.ShopId, ct)));
     }
 
     /// <summary>The decision, pure: processed_events, the customer's tier, the rewarded referrals and their messages.</summary>
@@ -75,13 +78,12 @@ public static class ApplyVipTierHandler
         if (facts.Policy?.BonusFor(command.TierId) is not { } bonus)
             return (Processed(command, "tier_without_bonus", now), storeTier, MartenOps.Nothing(), [remember]);
 
-        var correlationId = CorrelationId.Of(envelope);
+        var context = new ReferralChangeContext(command.ShopId, now, CorrelationId.Of(envelope), facts.AuditRetentionDays);
         var since = command.AssignedAt - TimeSpan.FromDays(facts.Policy.LookBackDays);
         var earned = new ReferralBonus(bonus.TierId, bonus.Multiplier, bonus.BonusPoints);
         var rewards = facts.CompletedReferrals
             .Where(r => r.Status == ReferralStatus.Completed && r.CompletedAt >= since && r.BonusTierId != command.TierId)
-            .Select(r => ReferralChanges.Reward(command.ShopId, r, earned, ReasonPrefix + command.TierId, facts.RewardedDescriptions[r.Locale],
-                now, correlationId))
+            .Select(r => ReferralChanges.Reward(context, r, earned, ReasonPrefix + command.TierId, facts.RewardedDescriptions[r.Locale]))
             .ToArray();
 
         var messages = new OutgoingMessages { remember };

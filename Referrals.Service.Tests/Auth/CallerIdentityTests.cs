@@ -1,6 +1,7 @@
 extern alias service;
 
 using service::Referrals.Service.Auth;
+using service::Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Tests.Auth;
 

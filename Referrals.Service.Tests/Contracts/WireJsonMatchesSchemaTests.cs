@@ -19,7 +19,7 @@ public sealed class WireJsonMatchesSchemaTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 15, 4, 5, 678, TimeSpan.Zero);
 
     public static TheoryData<string> ProducedEvents() =>
-        [ReferralCompleted.EventType, ReferralTask.EventType, CacheInvalidate.EventType];
+        [ReferralCompleted.EventType, ReferralTask.EventType, CacheInvalidate.EventType, AuditLogged.EventType];
 
     [Theory]
     [MemberData(nameof(ProducedEvents))]
@@ -90,6 +90,8 @@ public sealed class WireJsonMatchesSchemaTests
             "correlation"), ReferralTask.SchemaVersion),
         CacheInvalidate.EventType => (new CacheInvalidate(ReferralStatusCache.Key(Guid.NewGuid(), Guid.NewGuid()), Guid.NewGuid(),
             ReferralStatusCache.Type, "en", Now), CacheInvalidate.SchemaVersion),
+        AuditLogged.EventType => (new AuditLogged(Guid.NewGuid(), Guid.NewGuid(), "referral", Guid.NewGuid(), AuditLogged.StatusChanged,
+            "pending", "completed", "order 1001", 90, Now, "correlation", AuditLogged.CurrentSchemaVersion), AuditLogged.CurrentSchemaVersion),
         _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "add a sample for the new event"),
     };
 }

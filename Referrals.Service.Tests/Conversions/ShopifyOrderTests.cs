@@ -3,6 +3,7 @@ extern alias service;
 using System.Text;
 using System.Text.Json;
 using service::Referrals.Service.Features.Conversions;
+using service::Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Tests.Conversions;
 

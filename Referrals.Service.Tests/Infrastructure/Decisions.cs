@@ -17,6 +17,8 @@ public static class Decisions
 
     public static Envelope Envelope(string correlationId = "corr-under-test") => new() { CorrelationId = correlationId };
 
+    public static ReferralChangeContext Context(string correlationId = "corr-under-test") => new(ShopId, Now, correlationId, 90);
+
     public static T? Stored<T>(this IMartenOp op) where T : class => op switch
     {
         StoreDoc<T> store => (T)store.Document,

@@ -16,7 +16,7 @@ public sealed class ReferralChangesTests
     {
         var customer = Guid.NewGuid();
 
-        var opened = ReferralChanges.Open(ShopId, customer, "Zz12Cd34Ef56", "ar", "req-9", Now, "corr-o");
+        var opened = ReferralChanges.Open(Context("corr-o"), customer, "Zz12Cd34Ef56", "ar", "req-9");
 
         (opened.Referral.Status, opened.Referral.CustomerId, opened.Referral.Locale, opened.Referral.RequestId, opened.Referral.CorrelationId)
             .ShouldBe((ReferralStatus.Pending, customer, "ar", "req-9", "corr-o"));
@@ -27,12 +27,31 @@ public sealed class ReferralChangesTests
     }
 
     [Fact]
+    public void Every_status_change_is_audited_with_the_shops_retention_class_and_no_customer()
+    {
+        var pending = Referral(ReferralStatus.Pending);
+        var context = Context("corr-a") with { AuditRetentionDays = 120 };
+
+        var opened = ReferralChanges.Open(context, Guid.NewGuid(), "Zz12Cd34Ef56", "en", "req-a");
+        var failed = ReferralChanges.Fail(context, pending, "self_referral");
+        var completed = ReferralChanges.Complete(context, pending, 7, Guid.NewGuid(), "done", null);
+
+        var created = opened.Messages.Sent<AuditLogged>().ShouldHaveSingleItem();
+        (created.FromStatus, created.ToStatus, created.EntityId).ShouldBe((null, "pending", opened.Referral.Id));
+        var failure = failed.Messages.Sent<AuditLogged>().ShouldHaveSingleItem();
+        (failure.Action, failure.FromStatus, failure.ToStatus, failure.Reason).ShouldBe((AuditLogged.StatusChanged, "pending", "failed", "self_referral"));
+        var conversion = completed.Messages.Sent<AuditLogged>().ShouldHaveSingleItem();
+        (conversion.ToStatus, conversion.RetentionDays, conversion.CorrelationId, conversion.ShopId).ShouldBe(("completed", 120, "corr-a", ShopId));
+        completed.Messages.OptionsOf<AuditLogged>().Single().PartitionKey.ShouldBe(ShopId.ToString());
+    }
+
+    [Fact]
     public void Completing_a_referral_that_is_already_completed_is_refused_by_the_status_machine()
     {
         var completed = Referral(ReferralStatus.Completed);
 
         Should.Throw<IllegalReferralTransitionException>(() =>
-            ReferralChanges.Complete(ShopId, completed, 1, Guid.NewGuid(), "done", null, Now, "corr"));
+            ReferralChanges.Complete(Context(), completed, 1, Guid.NewGuid(), "done", null));
     }
 
     [Fact]
@@ -41,7 +60,7 @@ public sealed class ReferralChangesTests
         var pending = Referral(ReferralStatus.Pending);
 
         Should.Throw<IllegalReferralTransitionException>(() =>
-            ReferralChanges.Reward(ShopId, pending, new ReferralBonus("gold", 2, 0), "vip_tier gold", "Rewarded", Now, "corr"));
+            ReferralChanges.Reward(Context(), pending, new ReferralBonus("gold", 2, 0), "vip_tier gold", "Rewarded"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 extern alias service;
 
 using service::Referrals.Service.Features.Tiers;
+using service::Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Tests.Tiers;
 

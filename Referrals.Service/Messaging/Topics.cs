@@ -12,7 +12,8 @@ public static class Topics
     public const string VipTierAssigned = "vip_tier.assigned";
     public const string DeadLetters = "referrals.dlq";
     public const string Replay = "referrals.replay";
+    public const string AuditLog = "audit_log";
 
     public static readonly IReadOnlyList<string> All =
-        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay];
+        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay, AuditLog];
 }
