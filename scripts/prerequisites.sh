@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local-mode stack and the tests need and a fresh Debian machine may lack: redis-server, the
-# PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), and buf (npm's @bufbuild/buf, for the contract tests; npm from Debian if missing).
+# PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), and buf (npm's @bufbuild/buf,
+# for the contract tests; npm from Debian if missing).
 # The .NET SDK is assumed. Idempotent: installs nothing that is there.
 set -euo pipefail
 
