@@ -67,4 +67,9 @@ builder.AddProject<Projects.Referrals_Service>("referrals", options => options.E
     .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
     .WithHttpHealthCheck("/ready", endpointName: "http");
 
+// Prometheus scrapes the service and evaluates deploy/prometheus/alerts.yml (README, "Prometheus, alerts and dashboards").
+var prometheusData = builder.Configuration["Referrals:PrometheusDataDirectory"]
+    ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local", "prometheus"));
+builder.AddReferralsPrometheus("prometheus", mode, prometheusData, ports.Prometheus, ports.Http);
+
 builder.Build().Run();

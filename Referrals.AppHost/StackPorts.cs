@@ -7,7 +7,7 @@ namespace Referrals.AppHost;
 /// can stand beside a running dev stack.
 /// </summary>
 public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl)
+    int Auth, int Core, int CoreControl, int Prometheus)
 {
     public static StackPorts From(IConfiguration configuration)
     {
@@ -21,7 +21,8 @@ public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int
             KafkaControl: Port(nameof(KafkaControl), 9093),
             Auth: Port(nameof(Auth), 50061),
             Core: Port(nameof(Core), 50062),
-            CoreControl: Port(nameof(CoreControl), 50063));
+            CoreControl: Port(nameof(CoreControl), 50063),
+            Prometheus: Port(nameof(Prometheus), 9090));
     }
 }
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the local-mode stack and the tests need and a fresh Debian machine may lack: redis-server, the
-# PostgreSQL server binaries, and buf (npm's @bufbuild/buf, for the contract tests; npm from Debian if missing).
+# PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), and buf (npm's @bufbuild/buf,
+# for the contract tests; npm from Debian if missing).
 # The .NET SDK is assumed. Idempotent: installs nothing that is there.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+{ command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || missing+=(prometheus)
 if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

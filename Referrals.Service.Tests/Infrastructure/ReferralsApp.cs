@@ -28,6 +28,7 @@ public sealed class ReferralsApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"referrals-tests-{Guid.NewGuid():N}");
+    private string PrometheusDataDirectory => _dataDirectory + "-prometheus";
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
@@ -41,12 +42,14 @@ public sealed class ReferralsApp : IAsyncLifetime
     public Uri GrpcAddress => new($"http://127.0.0.1:{Ports.Grpc}");
     public Uri KafkaControlAddress => new($"http://127.0.0.1:{Ports.KafkaControl}");
     public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
+    public Uri PrometheusAddress => new($"http://127.0.0.1:{Ports.Prometheus}");
 
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
-            [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}"],
+            [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
+             $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
 
@@ -79,24 +82,27 @@ public sealed class ReferralsApp : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        try
+        foreach (var directory in new[] { _dataDirectory, PrometheusDataDirectory })
         {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A postgres still shutting down may hold a file for a moment; the temp folder is cleaned later.
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A postgres still shutting down may hold a file for a moment; the temp folder is cleaned later.
+            }
         }
     }
 }
 
 public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl)
+    int Auth, int Core, int CoreControl, int Prometheus)
 {
     public static StackPortsForTests Free()
     {
-        var p = FreePorts.Take(9);
-        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+        var p = FreePorts.Take(10);
+        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
     }
 
     public IEnumerable<string> AsArguments() =>
@@ -104,5 +110,6 @@ public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Re
         $"--Referrals:Ports:Grpc={Grpc}", $"--Referrals:Ports:Http={Http}", $"--Referrals:Ports:Postgres={Postgres}",
         $"--Referrals:Ports:Redis={Redis}", $"--Referrals:Ports:Kafka={Kafka}", $"--Referrals:Ports:KafkaControl={KafkaControl}",
         $"--Referrals:Ports:Auth={Auth}", $"--Referrals:Ports:Core={Core}", $"--Referrals:Ports:CoreControl={CoreControl}",
+        $"--Referrals:Ports:Prometheus={Prometheus}",
     ];
 }
