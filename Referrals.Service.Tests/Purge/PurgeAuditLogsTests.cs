@@ -27,6 +27,8 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
         await Eventually.ReturnsAsync(() => app.PurgeStateAsync(DevShops.Main, ct), state => state == "completed", PurgeWait, ct);
         var notice = KafkaReader.Read(app.KafkaBootstrap, "cache.invalidate", r => r.Headers.GetValueOrDefault("correlation_id") == correlationId,
             count: 1, PurgeWait, ct);
+        var audited = KafkaReader.Read(app.KafkaBootstrap, "audit_log", r => r.Headers.GetValueOrDefault("correlation_id") == correlationId,
+            count: 1, PurgeWait, ct);
 
         purge.Status.ShouldBe("running");
         Guid.TryParse(purge.PurgeId, out _).ShouldBeTrue();
@@ -42,6 +44,10 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
         published.Key.ShouldBe(DevShops.Main.ToString());
         published.Payload.GetProperty("type").GetString().ShouldBe("audit_purge");
         published.Payload.GetProperty("key").GetString().ShouldBe($"audit:{DevShops.Main}:*");
+        var purged = audited.ShouldHaveSingleItem(); // the purge itself stays on AdminCore's record
+        purged.Key.ShouldBe(DevShops.Main.ToString());
+        purged.Payload.GetProperty("action").GetString().ShouldBe("audit_purged");
+        purged.Payload.GetProperty("entity_id").GetString().ShouldBe(purge.PurgeId);
     }
 
     [Fact]
