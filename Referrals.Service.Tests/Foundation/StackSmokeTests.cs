@@ -31,6 +31,9 @@ public sealed class StackSmokeTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = app.CreateHttpClient();
+        // The service's health check and its background work (Wolverine's durability agent) lose their connections.
+        using var expected = app.ExpectErrorLogs("Health check PostgreSql with status Unhealthy",
+            $"Failed to connect to 127.0.0.1:{app.Ports.Postgres}", "57P01: terminating connection due to administrator command");
 
         await app.StopResourceAsync("postgres", ct);
         var whileStopped = await Eventually.ReturnsAsync(() => http.GetAsync("/ready", ct),
@@ -126,6 +129,8 @@ public sealed class StackSmokeTests(ReferralsApp app)
         using var control = new HttpClient { BaseAddress = app.KafkaControlAddress };
         var config = new ProducerConfig { BootstrapServers = app.KafkaBootstrap, MessageTimeoutMs = 3000 };
         var message = new Message<string, string> { Key = "smoke", Value = "ping" };
+        // librdkafka in the service reports the broker it lost.
+        using var expected = app.ExpectErrorLogs("brokers are down", $"Connect to ipv4#{app.KafkaBootstrap} failed");
 
         (await control.PostAsync("/broker/down", null, ct)).EnsureSuccessStatusCode();
         Exception? whileDown;
