@@ -17,6 +17,10 @@ public sealed class NothingIsLostTests(ReferralsApp app)
         using var http = app.CreateHttpClient();
         using var core = new HttpClient { BaseAddress = app.CoreControlAddress };
         var webhookId = Guid.NewGuid().ToString();
+        // Core answers Unavailable: the conversion fails, is retried, then parked.
+        using var expected = app.ExpectErrorLogs(
+            "CoreUnavailableException: the Core service did not answer (Unavailable)",
+            "(Referrals.Service.Features.Conversions.ConvertOrder) from referrals to local://conversions/");
         (await core.PostAsync("/control/reset", null, ct)).EnsureSuccessStatusCode();
         (await core.PostAsync("/control/fail?count=3&status=Unavailable", null, ct)).EnsureSuccessStatusCode();
 
@@ -54,6 +58,9 @@ public sealed class NothingIsLostTests(ReferralsApp app)
             links.Add(await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 50 + i, ct));
         using var http = app.CreateHttpClient();
         using var broker = new HttpClient { BaseAddress = app.KafkaControlAddress };
+        // librdkafka in the service reports the broker it lost, and so may the clients that use it.
+        using var expected = app.ExpectErrorLogs("brokers are down", $"Connect to ipv4#{app.KafkaBootstrap} failed",
+            "Local: All broker connections are down", "Local: Broker transport failure");
 
         (await broker.PostAsync("/broker/down", null, ct)).EnsureSuccessStatusCode();
         try
@@ -89,6 +96,10 @@ public sealed class NothingIsLostTests(ReferralsApp app)
         using var http = app.CreateHttpClient();
         using var core = new HttpClient { BaseAddress = app.CoreControlAddress };
         var webhookId = Guid.NewGuid().ToString();
+        // Core answers Unavailable: the conversion fails, is retried, until the service stops.
+        using var expected = app.ExpectErrorLogs(
+            "CoreUnavailableException: the Core service did not answer (Unavailable)",
+            "(Referrals.Service.Features.Conversions.ConvertOrder) from referrals to local://conversions/");
         (await core.PostAsync("/control/reset", null, ct)).EnsureSuccessStatusCode();
         (await core.PostAsync("/control/fail?count=1000&status=Unavailable", null, ct)).EnsureSuccessStatusCode();
 

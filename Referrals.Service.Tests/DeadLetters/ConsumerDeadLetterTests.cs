@@ -13,6 +13,9 @@ public sealed class ConsumerDeadLetterTests(ReferralsApp app)
         var ct = TestContext.Current.CancellationToken;
         var key = $"referral:{DevShops.Main}:{Guid.NewGuid()}";
         var payload = $$"""{"key":"{{key}}","shop_id":"{{DevShops.Main}}","type":"referral","locale":"en","created_at":"{{DateTimeOffset.UtcNow:O}}"}""";
+        // The service's Redis client reports the connection it lost; what needed Redis fails and is retried.
+        using var expected = app.ExpectErrorLogs($"on {app.RedisConnectionString}/", "RedisConnectionException",
+            "(Referrals.Service.Caching.CacheInvalidate)");
 
         await app.StopResourceAsync("redis-server", ct);
         IReadOnlyList<RawRecord> parked;

@@ -17,6 +17,10 @@ public static class DeadLetterFlow
         using var http = app.CreateHttpClient();
         using var core = new HttpClient { BaseAddress = app.CoreControlAddress };
         var webhookId = Guid.NewGuid().ToString();
+        // Core answers Unavailable: the conversion fails, is retried, then parked.
+        using var expected = app.ExpectErrorLogs(
+            "CoreUnavailableException: the Core service did not answer (Unavailable)",
+            "(Referrals.Service.Features.Conversions.ConvertOrder) from referrals to local://conversions/");
         (await core.PostAsync("/control/reset", null, ct)).EnsureSuccessStatusCode();
         (await core.PostAsync("/control/fail?count=3&status=Unavailable", null, ct)).EnsureSuccessStatusCode();
         try

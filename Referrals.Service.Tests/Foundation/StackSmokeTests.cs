@@ -31,6 +31,11 @@ public sealed class StackSmokeTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = app.CreateHttpClient();
+        // The service's health check and its background work (Wolverine's durability agent, its database control
+        // queue) lose their connections, then find PostgreSQL shutting down, gone, or starting up.
+        using var expected = app.ExpectErrorLogs("Health check PostgreSql with status Unhealthy",
+            $"Failed to connect to 127.0.0.1:{app.Ports.Postgres}", "57P01: terminating connection due to administrator command",
+            "57P03: the database system is", "Npgsql.NpgsqlException (0x80004005): Exception while");
 
         await app.StopResourceAsync("postgres", ct);
         var whileStopped = await Eventually.ReturnsAsync(() => http.GetAsync("/ready", ct),
@@ -126,6 +131,9 @@ public sealed class StackSmokeTests(ReferralsApp app)
         using var control = new HttpClient { BaseAddress = app.KafkaControlAddress };
         var config = new ProducerConfig { BootstrapServers = app.KafkaBootstrap, MessageTimeoutMs = 3000 };
         var message = new Message<string, string> { Key = "smoke", Value = "ping" };
+        // librdkafka in the service reports the broker it lost, and so may the clients that use it.
+        using var expected = app.ExpectErrorLogs("brokers are down", $"Connect to ipv4#{app.KafkaBootstrap} failed",
+            "Local: All broker connections are down", "Local: Broker transport failure");
 
         (await control.PostAsync("/broker/down", null, ct)).EnsureSuccessStatusCode();
         Exception? whileDown;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 
 // Tests share one stack and some take parts of it away (Postgres, the broker): one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Referrals.Service.Tests.Infrastructure.NameTheRunningTest]
 
 namespace Referrals.Service.Tests.Infrastructure;
 
@@ -23,10 +24,14 @@ public sealed class IntegrationTier : ICollectionFixture<ReferralsApp>
 /// <summary>
 /// The whole stack, started once per test run from the real AppHost in local mode: PostgreSQL, Redis, the
 /// Kafka dev broker, the Auth and Core dev stubs and the service, on free ports and a fresh data folder.
+/// The run fails when a resource logged an error that no test expected (<see cref="ExpectErrorLogs"/>).
 /// </summary>
 public sealed class ReferralsApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    // Covers the testing host's lag in forwarding resource output, and a fault's after-effects.
+    private static readonly TimeSpan LateErrorLogs = TimeSpan.FromSeconds(20);
+    private readonly ErrorLogWatch _errorLogs = new(TimeProvider.System, LateErrorLogs);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"referrals-tests-{Guid.NewGuid():N}");
     private string PrometheusDataDirectory => _dataDirectory + "-prometheus";
     private DistributedApplication? _app;
@@ -57,8 +62,10 @@ public sealed class ReferralsApp : IAsyncLifetime
         Directory.CreateDirectory(logDirectory);
         builder.Services.AddLogging(logging => logging
             .AddProvider(new FileLoggerProvider(Path.Combine(logDirectory, "stack.log")))
+            .AddProvider(_errorLogs)
             .SetMinimumLevel(LogLevel.Information));
 
+        ErrorLogWatch.OfTheRunningStack = _errorLogs;
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("referrals", timeout.Token);
@@ -73,10 +80,20 @@ public sealed class ReferralsApp : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
     }
 
+    /// <summary>
+    /// Declares the error logs a test provokes on purpose, where it provokes them: a resource's error line that
+    /// contains one of <paramref name="fragments"/> (ordinal) is expected until a little after the scope ends.
+    /// Keep each fragment narrow: the message of the one error, not its level or category.
+    /// </summary>
+    public IDisposable ExpectErrorLogs(params string[] fragments) => _errorLogs.Expect(fragments);
+
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public async ValueTask DisposeAsync()
     {
+        // What no test has been failed for yet, judged before the stack stops: shutting down is not a test's doing.
+        var unexpected = _errorLogs.TakeUnexpected(test: null);
+        ErrorLogWatch.OfTheRunningStack = null;
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -93,8 +110,12 @@ public sealed class ReferralsApp : IAsyncLifetime
                 // A postgres still shutting down may hold a file for a moment; the temp folder is cleaned later.
             }
         }
+        if (unexpected.Count > 0)
+            throw new UnexpectedErrorLogsException(ErrorLogWatch.Describe(unexpected));
     }
 }
+
+public sealed class UnexpectedErrorLogsException(string message) : Exception(message);
 
 public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
     int Auth, int Core, int CoreControl, int Prometheus)

@@ -14,6 +14,8 @@ public sealed class StatusWithoutRedisTests(ReferralsApp app)
         var created = await app.CreateReferralAsync(DevShops.Main, DevShops.Customer(DevShops.Main, 43), ct);
         var cachedBefore = await app.GetStatusAsync(DevShops.Main, created.ReferralId, token, ct, "ar");
         var cancelled = await app.DocumentStatusAsync(created.ReferralId, ct) == "pending" ? "cancelled" : "Cancelled";
+        // The service's Redis client reports the connection it lost.
+        using var expected = app.ExpectErrorLogs($"on {app.RedisConnectionString}/", "RedisConnectionException");
 
         await app.StopResourceAsync("redis-server", ct);
         GetReferralStatusResponse whileStopped;

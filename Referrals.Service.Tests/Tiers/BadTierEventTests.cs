@@ -25,6 +25,8 @@ public sealed class BadTierEventTests(ReferralsApp app)
         };
         var next = Guid.NewGuid();
         var countedBefore = await http.SampleAsync("referrals_errors_total", ct, ("error_type", errorType));
+        // The listener logs the rejected event before it parks it.
+        using var expected = app.ExpectErrorLogs("Referrals.Service.Features.Tiers.RejectedTierEventException: ");
 
         await app.ProduceAsync(DevShops.Main.ToString(), bad,
             CampaignEvents.TierAssigned(next, DevShops.Main, customer, "bronze", DateTimeOffset.UtcNow));
