@@ -188,6 +188,8 @@ public sealed class MetricsMeasureWhatHappenedTests(ReferralsApp app)
         text.ShouldContain("wolverine_execution_time_Milliseconds_count{");
         text.ShouldContain("wolverine_messages_succeeded_Messages_total{");
         text.ShouldContain("otel_scope_name=\"Wolverine:referrals\"");
+        // Per message type and destination, not per shop (tenant): bounded cardinality.
+        text.Split('\n').Where(line => line.StartsWith("wolverine_", StringComparison.Ordinal)).ShouldAllBe(line => !line.Contains("tenant_id="));
     }
 
     private static async Task<(double Misses, double Hits)> TranslationsAsync(HttpClient http, CancellationToken ct) =>

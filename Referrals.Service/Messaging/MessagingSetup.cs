@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Kafka;
@@ -43,6 +44,15 @@ public static class MessagingSetup
         var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
 
         builder.AddServiceMeter(WolverineMeterName);
+        // Wolverine tags every per-message instrument with the tenant, here the shop: one series per shop per message
+        // type (times ~15 buckets for the histograms) is more than Prometheus should hold. Kept: what ran, where, how it failed.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddView(instrument =>
+            instrument.Meter.Name == WolverineMeterName
+                ? new MetricStreamConfiguration
+                {
+                    TagKeys = [MetricsConstants.MessageTypeKey, MetricsConstants.MessageDestinationKey, MetricsConstants.ExceptionType],
+                }
+                : null));
         var backlogRefresh = TimeSpan.FromSeconds(builder.Configuration.GetValue("Wolverine:BacklogRefreshSeconds", 5.0));
 
         builder.Host.UseWolverine(options =>
