@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local-mode stack and the tests need and a fresh Debian machine may lack: redis-server, the
-# PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), and buf (npm's @bufbuild/buf,
-# for the contract tests; npm from Debian if missing).
+# PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), buf (npm's @bufbuild/buf, for the
+# contract tests; npm from Debian if missing), and the clients the runbooks' commands use (docs/runbooks, run by
+# Runbooks/RunbookSafeCommandsTests): psql and pg_isready (postgresql-client), redis-cli (redis-tools), kcat.
 # The .NET SDK is assumed. Idempotent: installs nothing that is there.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v postgres >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+{ command -v psql >/dev/null 2>&1 && command -v pg_isready >/dev/null 2>&1; } || missing+=(postgresql-client)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 
 BUF_VERSION=1.75.0
 if ! command -v buf >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then

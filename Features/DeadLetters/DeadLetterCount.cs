@@ -6,7 +6,9 @@ namespace Referrals.Service.Features.DeadLetters;
 /// <summary>
 /// `referrals_dlq_size_total` (the seed's name): dead letters not yet reprocessed, those given up on included,
 /// counted in the <see cref="DeadLetter"/> ledger (so it survives restarts and agrees across instances),
-/// refreshed every <c>DeadLetters:SizeRefreshSeconds</c> (2 s).
+/// refreshed every <c>DeadLetters:SizeRefreshSeconds</c> (2 s). Every instance exports it, so a query aggregates it with
+/// <c>max()</c> (never <c>sum()</c>, which counts each dead letter once per instance): exporting it from one elected
+/// instance would make the series vanish while that instance is down, exactly when the DLQ alert matters.
 /// </summary>
 public sealed class DeadLetterCount : BackgroundService
 {
@@ -28,7 +30,7 @@ public sealed class DeadLetterCount : BackgroundService
         _logger = logger;
         _refresh = TimeSpan.FromSeconds(configuration.GetValue("DeadLetters:SizeRefreshSeconds", 2.0));
         meters.Create(MeterName).CreateObservableGauge(MetricName, Observe,
-            description: "Dead letters on referrals.dlq not yet reprocessed");
+            description: "Dead letters on referrals.dlq not yet reprocessed. A cluster-wide count: every instance reports the same value, aggregate with max(), never sum()");
     }
 
     private IEnumerable<Measurement<long>> Observe() =>

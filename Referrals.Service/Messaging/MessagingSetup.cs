@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Kafka;
@@ -22,6 +23,17 @@ public static class MessagingSetup
     /// </summary>
     public static string ConsumerGroup(string topic) => $"referrals-service.{topic}";
 
+    public const string ServiceName = "referrals";
+
+    /// <summary>
+    /// Wolverine's own meter, <c>Wolverine:{ServiceName}</c>: execution time and failures, messages sent, received,
+    /// succeeded and dead-lettered, and the durability gauges <c>wolverine-inbox-count</c>, <c>wolverine-outbox-count</c>,
+    /// <c>wolverine-scheduled-count</c> (rows of the inbox and outbox tables, recounted every
+    /// <c>Durability.UpdateMetricsPeriod</c>). Those three count the whole message store, so, like
+    /// <c>referrals_dlq_size_total</c>, every instance reports the same value: aggregate with <c>max()</c>, never <c>sum()</c>.
+    /// </summary>
+    public const string WolverineMeterName = "Wolverine:" + ServiceName;
+
     public static WebApplicationBuilder AddReferralsMessaging(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka");
@@ -31,9 +43,23 @@ public static class MessagingSetup
         var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
         var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
 
+        builder.AddServiceMeter(WolverineMeterName);
+        // Wolverine tags every per-message instrument with the tenant, here the shop: one series per shop per message
+        // type (times ~15 buckets for the histograms) is more than Prometheus should hold. Kept: what ran, where, how it failed.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddView(instrument =>
+            instrument.Meter.Name == WolverineMeterName
+                ? new MetricStreamConfiguration
+                {
+                    TagKeys = [MetricsConstants.MessageTypeKey, MetricsConstants.MessageDestinationKey, MetricsConstants.ExceptionType],
+                }
+                : null));
+        var backlogRefresh = TimeSpan.FromSeconds(builder.Configuration.GetValue("Wolverine:BacklogRefreshSeconds", 5.0));
+
         builder.Host.UseWolverine(options =>
         {
-            options.ServiceName = "referrals";
+            options.ServiceName = ServiceName;
+            options.Durability.DurabilityMetricsEnabled = true;
+            options.Durability.UpdateMetricsPeriod = backlogRefresh;
             options.UseRuntimeCompilation();
             options.UseSystemTextJsonForSerialization(json =>
             {
