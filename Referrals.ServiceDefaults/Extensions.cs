@@ -42,15 +42,19 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>One JSON object per log line, scopes included, so shop_id and correlation_id travel with every entry.</summary>
+    /// <summary>
+    /// One flat JSON object per log line (<see cref="FlatJsonConsoleFormatter"/>), scopes included, so shop_id,
+    /// event_type and correlation_id travel with every entry and Loki reads them without unnesting.
+    /// </summary>
     public static TBuilder ConfigureJsonConsoleLogging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
+        builder.Logging.AddConsole(console => console.FormatterName = FlatJsonConsoleFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<FlatJsonConsoleFormatter, FlatJsonConsoleFormatterOptions>(options =>
         {
             options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            options.Service = ServiceName(builder);
+            options.Version = FlatJsonConsoleFormatter.VersionOf(System.Reflection.Assembly.GetEntryAssembly());
         });
         return builder;
     }
@@ -98,6 +102,10 @@ public static class Extensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>The resource name Aspire gives the process (OTEL_SERVICE_NAME), else the application name.</summary>
+    private static string ServiceName(IHostApplicationBuilder builder) =>
+        builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName;
 
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/ready") || path.StartsWithSegments("/metrics");
