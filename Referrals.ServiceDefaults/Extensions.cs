@@ -19,6 +19,9 @@ public static class Extensions
     /// <summary>Health checks tagged "live" answer /health; every other check answers /ready.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>A file every finished span is appended to as a JSON line (tests; off when unset).</summary>
+    public const string SpanFileSetting = "Telemetry:SpanFile";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureJsonConsoleLogging();
@@ -75,11 +78,19 @@ public static class Extensions
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                // Wolverine (send, receive, handler) and Marten (sessions) spans; Wolverine carries the trace
+                // context in its envelopes, through the durable inbox/outbox and the Kafka headers.
+                .AddSource("Wolverine", "Marten")
+                .AddProcessor(new BackgroundSpanFilter())
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes and scrapes would drown the traces that matter.
                     aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
+
+        if (builder.Configuration[SpanFileSetting] is { Length: > 0 } spanFile)
+            builder.Services.AddOpenTelemetry().WithTracing(tracing =>
+                tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanFileExporter(spanFile))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();

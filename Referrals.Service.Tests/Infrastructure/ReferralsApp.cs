@@ -33,6 +33,9 @@ public sealed class ReferralsApp : IAsyncLifetime
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
     public StackPortsForTests Ports { get; } = StackPortsForTests.Free();
 
+    /// <summary>Every span the service finishes, one JSON line each (ServiceDefaults' Telemetry:SpanFile).</summary>
+    public string SpanFile { get; } = Path.Combine(Path.GetTempPath(), $"referrals-spans-{Guid.NewGuid():N}.jsonl");
+
     public string DatabaseConnectionString =>
         $"Host=127.0.0.1;Port={Ports.Postgres};Database=referrals;Username=postgres;Password=referrals-dev-password";
     public string RedisConnectionString => $"127.0.0.1:{Ports.Redis}";
@@ -46,7 +49,8 @@ public sealed class ReferralsApp : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
-            [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}"],
+            [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
+                $"--Referrals:Service:Telemetry:SpanFile={SpanFile}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
 
@@ -81,6 +85,7 @@ public sealed class ReferralsApp : IAsyncLifetime
         }
         try
         {
+            File.Delete(SpanFile);
             Directory.Delete(_dataDirectory, recursive: true);
         }
         catch (IOException)
