@@ -19,6 +19,9 @@ public static class Extensions
     /// <summary>Health checks tagged "live" answer /health; every other check answers /ready.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>A file every finished span is appended to as a JSON line (tests; off when unset).</summary>
+    public const string SpanFileSetting = "Telemetry:SpanFile";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureJsonConsoleLogging();
@@ -42,15 +45,19 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>One JSON object per log line, scopes included, so shop_id and correlation_id travel with every entry.</summary>
+    /// <summary>
+    /// One flat JSON object per log line (<see cref="FlatJsonConsoleFormatter"/>), scopes included, so shop_id,
+    /// event_type and correlation_id travel with every entry and Loki reads them without unnesting.
+    /// </summary>
     public static TBuilder ConfigureJsonConsoleLogging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
+        builder.Logging.AddConsole(console => console.FormatterName = FlatJsonConsoleFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<FlatJsonConsoleFormatter, FlatJsonConsoleFormatterOptions>(options =>
         {
             options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            options.Service = ServiceName(builder);
+            options.Version = FlatJsonConsoleFormatter.VersionOf(System.Reflection.Assembly.GetEntryAssembly());
         });
         return builder;
     }
@@ -71,11 +78,19 @@ public static class Extensions
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                // Wolverine (send, receive, handler) and Marten (sessions) spans; Wolverine carries the trace
+                // context in its envelopes, through the durable inbox/outbox and the Kafka headers.
+                .AddSource("Wolverine", "Marten")
+                .AddProcessor(new BackgroundSpanFilter())
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes and scrapes would drown the traces that matter.
                     aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
+
+        if (builder.Configuration[SpanFileSetting] is { Length: > 0 } spanFile)
+            builder.Services.AddOpenTelemetry().WithTracing(tracing =>
+                tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanFileExporter(spanFile))));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -98,6 +113,10 @@ public static class Extensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+
+    /// <summary>The resource name Aspire gives the process (OTEL_SERVICE_NAME), else the application name.</summary>
+    private static string ServiceName(IHostApplicationBuilder builder) =>
+        builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName;
 
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/ready") || path.StartsWithSegments("/metrics");

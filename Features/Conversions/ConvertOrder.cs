@@ -88,7 +88,7 @@ public static class ConvertOrderHandler
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,
-        CoreCustomers core, LocalizedMessages messages, CancellationToken ct)
+        CoreCustomers core, LocalizedMessages messages, ILogger logger, CancellationToken ct)
     {
         var seen = await db.LoadAsync<ProcessedEvent>(order.WebhookId, ct);
         if (seen is { State: ProcessingState.Processed } || order.ReferralCode is not { } code)
@@ -98,6 +98,9 @@ public static class ConvertOrderHandler
         var referral = await ReferralQueries.ByLinkIdAsync(db, code, ct);
         if (referral is null || !IsConvertible(order, shop, referral))
             return new ConversionFacts(seen, shop, referral, null, false, null);
+
+        // The line that ties an order to its referral in the logs (ids only, no PII).
+        logger.LogInformation("Order {OrderId} names referral {ReferralId} ({Locale})", order.OrderId, referral.Id, referral.Locale);
 
         var referred = order.ShopifyCustomerId is { } shopifyCustomerId
             ? await core.FindByShopifyIdAsync(order.ShopId, shopifyCustomerId, ct)

@@ -39,6 +39,9 @@ public sealed class ReferralsApp : IAsyncLifetime
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the stack is not started");
     public StackPortsForTests Ports { get; } = StackPortsForTests.Free();
 
+    /// <summary>Every span the service finishes, one JSON line each (ServiceDefaults' Telemetry:SpanFile).</summary>
+    public string SpanFile { get; } = Path.Combine(Path.GetTempPath(), $"referrals-spans-{Guid.NewGuid():N}.jsonl");
+
     public string DatabaseConnectionString =>
         $"Host=127.0.0.1;Port={Ports.Postgres};Database=referrals;Username=postgres;Password=referrals-dev-password";
     public string RedisConnectionString => $"127.0.0.1:{Ports.Redis}";
@@ -54,7 +57,7 @@ public sealed class ReferralsApp : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
             [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
-             $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}"],
+             $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}", $"--Referrals:Service:Telemetry:SpanFile={SpanFile}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
 
@@ -99,6 +102,7 @@ public sealed class ReferralsApp : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        File.Delete(SpanFile);
         foreach (var directory in new[] { _dataDirectory, PrometheusDataDirectory })
         {
             try

@@ -8,6 +8,8 @@ namespace Referrals.Service.Correlation;
 /// </summary>
 public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
 {
+    private const string ShopifyTopicHeader = "X-Shopify-Topic";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var correlationId = CorrelationId.FromIncoming(context.Request.Headers[CorrelationId.HeaderName]);
@@ -16,7 +18,11 @@ public sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correlat
         if (context.RequestServices.GetService<IMessageContext>() is { } messages)
             messages.CorrelationId = correlationId;
 
-        using (logger.BeginScope(new Dictionary<string, object> { [CorrelationId.LogProperty] = correlationId }))
+        var fields = new Dictionary<string, object> { [CorrelationId.LogProperty] = correlationId };
+        // Shopify names the webhook's topic (orders/create); the shop is known once the signature was checked.
+        if (context.Request.Headers[ShopifyTopicHeader] is [{ Length: > 0 } topic])
+            fields["event_type"] = topic;
+        using (logger.BeginScope(fields))
             await next(context);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using JasperFx.OpenTelemetry;
+using Marten;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using Wolverine;
@@ -43,6 +45,8 @@ public static class MessagingSetup
         var autoProvision = builder.Configuration.GetValue<bool>("Kafka:AutoProvision");
         var avroOnTheWire = builder.AddSchemaRegistryWhenConfigured();
 
+        // Marten's connection spans (marten.connection) show a session's database work inside the request or handler.
+        builder.Services.ConfigureMarten(options => options.OpenTelemetry.TrackConnections = TrackLevel.Normal);
         builder.AddServiceMeter(WolverineMeterName);
         // Wolverine tags every per-message instrument with the tenant, here the shop: one series per shop per message
         // type (times ~15 buckets for the histograms) is more than Prometheus should hold. Kept: what ran, where, how it failed.
@@ -66,6 +70,11 @@ public static class MessagingSetup
                 json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
                 json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
             });
+
+            // Tracing: Wolverine's spans are on per endpoint by default and carry the trace context in every envelope
+            // (durable local queue, outbox, Kafka headers); its node-assignment health check would be a root span
+            // every few seconds, so it is off (BackgroundSpanFilter in ServiceDefaults drops the rest of the polling).
+            options.Durability.NodeAssignmentHealthCheckTracingEnabled = false;
 
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
