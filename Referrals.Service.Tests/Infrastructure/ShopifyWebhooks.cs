@@ -53,6 +53,16 @@ public static class ShopifyWebhooks
     }
 
     /// <summary>
+    /// Ends a test's burst over a shop's rate limit: drops `rate_limit:{shop_id}:referrals`, so the next test's
+    /// webhooks of that shop are not refused inside the same sliding second.
+    /// </summary>
+    public static async Task ForgetRateLimitAsync(this ReferralsApp app, DevShop shop)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
+        await redis.GetDatabase().KeyDeleteAsync($"rate_limit:{shop.Id}:referrals");
+    }
+
+    /// <summary>
     /// Delivers a signed webhook the way Shopify does: a 429 is delivered again after its Retry-After. Tests run one
     /// after another against one shop, so a burst in one test can leave the next inside the same rate-limit second.
     /// </summary>

@@ -66,6 +66,7 @@ public sealed class DashboardQueryTests(ReferralsApp app)
         var burst = Enumerable.Range(0, 45)
             .Select(_ => ShopifyWebhooks.SignedRequest(ShopifyWebhooks.Other, ShopifyWebhooks.Order(955), Guid.NewGuid().ToString()));
         var answers = await Task.WhenAll(burst.Select(request => http.SendAsync(request, ct)));
+        await app.ForgetRateLimitAsync(ShopifyWebhooks.Other);
         answers.ShouldContain(answer => answer.StatusCode == HttpStatusCode.TooManyRequests);
     }
 
