@@ -3,9 +3,9 @@ namespace Referrals.Service.Auth;
 /// <summary>Who is calling, as the Auth service vouched for their token.</summary>
 public sealed record CallerIdentity(Guid ShopId, IReadOnlySet<string> Scopes, Guid? CustomerId, string Jti, DateTimeOffset ExpiresAt)
 {
-    public const string MerchantView = "merchant:referrals:view";
-    public const string CustomerView = "customer:referrals:view";
-    public const string MerchantAdmin = "merchant:referrals:admin";
+    public const string MerchantView = Auth.Scopes.MerchantView;
+    public const string CustomerView = Auth.Scopes.CustomerView;
+    public const string MerchantAdmin = Auth.Scopes.MerchantAdmin;
 
     /// <summary>A merchant of the shop sees every referral of it; a customer only their own.</summary>
     public bool MaySee(Guid shopId, Guid customerId) =>
