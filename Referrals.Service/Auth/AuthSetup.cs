@@ -35,8 +35,8 @@ public static class AuthSetup
     /// <summary>The policies and their handlers, stack-free (the unit tests evaluate them as the service does).</summary>
     public static IServiceCollection AddAccessPolicies(this IServiceCollection services)
     {
-        services.AddSingleton<IAuthorizationHandler, ShopOfRequestHandler>();
-        services.AddSingleton<IAuthorizationHandler, RevocationKnownHandler>();
+        services.AddSingleton<IAuthorizationHandler, MatchShopOfRequest>();
+        services.AddSingleton<IAuthorizationHandler, RequireKnownRevocation>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefuseUnauthorizedCalls>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.MerchantAdmin, policy => Caller(policy, Scopes.MerchantAdmin)

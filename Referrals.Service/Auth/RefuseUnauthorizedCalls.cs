@@ -30,8 +30,8 @@ public sealed class RefuseUnauthorizedCalls : IAuthorizationMiddlewareResultHand
     {
         // Only a caller who would otherwise be let in hears that the blacklist is away; the others are simply denied.
         if (failure is not null && failure.FailedRequirements.Any() && failure.FailedRequirements.All(r => r is RevocationKnown))
-            return (StatusCode.Unavailable, RevocationKnownHandler.Reason);
-        var reason = failure?.FailureReasons.FirstOrDefault(r => r.Handler is not RevocationKnownHandler)?.Message;
+            return (StatusCode.Unavailable, RequireKnownRevocation.Reason);
+        var reason = failure?.FailureReasons.FirstOrDefault(r => r.Handler is not RequireKnownRevocation)?.Message;
         return (StatusCode.PermissionDenied, reason ?? "the token does not carry the scope this call needs");
     }
 

@@ -9,7 +9,7 @@ namespace Referrals.Service.Auth;
 /// </summary>
 public sealed class RevocationKnown : IAuthorizationRequirement;
 
-public sealed class RevocationKnownHandler : AuthorizationHandler<RevocationKnown>
+public sealed class RequireKnownRevocation : AuthorizationHandler<RevocationKnown>
 {
     public const string Reason = "the token's revocation cannot be checked right now (jwt blacklist unavailable)";
 

@@ -12,7 +12,7 @@ public sealed class ShopOfRequest : IAuthorizationRequirement
     public const string RouteValue = "shopId";
 }
 
-public sealed class ShopOfRequestHandler : AuthorizationHandler<ShopOfRequest>
+public sealed class MatchShopOfRequest : AuthorizationHandler<ShopOfRequest>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ShopOfRequest requirement)
     {
