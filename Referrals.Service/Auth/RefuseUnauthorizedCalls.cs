@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace Referrals.Service.Auth;
@@ -29,10 +30,12 @@ public sealed class RefuseUnauthorizedCalls : IAuthorizationMiddlewareResultHand
     public static (StatusCode, string) WhyForbidden(AuthorizationFailure? failure)
     {
         // Only a caller who would otherwise be let in hears that the blacklist is away; the others are simply denied.
-        if (failure is not null && failure.FailedRequirements.Any() && failure.FailedRequirements.All(r => r is RevocationKnown))
+        var missing = failure?.FailedRequirements.ToList() ?? [];
+        if (missing.Count > 0 && missing.All(r => r is RevocationKnown))
             return (StatusCode.Unavailable, RequireKnownRevocation.Reason);
-        var reason = failure?.FailureReasons.FirstOrDefault(r => r.Handler is not RequireKnownRevocation)?.Message;
-        return (StatusCode.PermissionDenied, reason ?? "the token does not carry the scope this call needs");
+        if (missing.Any(r => r is ClaimsAuthorizationRequirement))
+            return (StatusCode.PermissionDenied, "the token does not carry the scope this call needs");
+        return (StatusCode.PermissionDenied, MatchShopOfRequest.Reason);
     }
 
     private static async Task<(StatusCode, string)> WhyUnauthenticatedAsync(HttpContext context)

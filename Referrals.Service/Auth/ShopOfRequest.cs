@@ -30,10 +30,9 @@ public sealed class MatchShopOfRequest : AuthorizationHandler<ShopOfRequest>
             HttpContext http => Guid.TryParse(http.GetRouteValue(ShopOfRequest.RouteValue)?.ToString(), out var routed) ? routed : null,
             _ => null,
         };
+        // Not context.Fail: the requirement stays pending, so the refusal names what was missing (RefuseUnauthorizedCalls).
         if (shop is { } id && context.User.ToCaller() is { } caller && caller.IsOfShop(id))
             context.Succeed(requirement);
-        else
-            context.Fail(new AuthorizationFailureReason(this, Reason));
         return Task.CompletedTask;
     }
 
