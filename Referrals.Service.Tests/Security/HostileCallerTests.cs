@@ -47,20 +47,26 @@ public sealed class HostileCallerTests(ReferralsApp app)
 
         var status = await CodeOfAsync(() => client.GetReferralStatusAsync(new GetReferralStatusRequest
         {
-            ShopId = DevShops.Main.ToString(), ReferralId = referral.ReferralId, Locale = "en",
+            ShopId = DevShops.Main.ToString(),
+            ReferralId = referral.ReferralId,
+            Locale = "en",
         }, metadata, cancellationToken: ct).ResponseAsync);
         var create = await CodeOfAsync(() => client.CreateReferralAsync(new CreateReferralRequest
         {
-            ShopId = DevShops.Main.ToString(), CustomerId = DevShops.Customer(DevShops.Main, 472).ToString(), Locale = "en",
+            ShopId = DevShops.Main.ToString(),
+            CustomerId = DevShops.Customer(DevShops.Main, 472).ToString(),
+            Locale = "en",
             RequestId = Guid.NewGuid().ToString(),
         }, metadata, cancellationToken: ct).ResponseAsync);
         var purgeByCaller = await CodeOfAsync(() => client.PurgeAuditLogsAsync(new PurgeAuditLogsRequest
         {
-            ShopId = DevShops.Main.ToString(), JwtToken = DevShops.AdminToken(DevShops.Main),
+            ShopId = DevShops.Main.ToString(),
+            JwtToken = DevShops.AdminToken(DevShops.Main),
         }, metadata, cancellationToken: ct).ResponseAsync);
         var purgeForMerchant = await CodeOfAsync(() => client.PurgeAuditLogsAsync(new PurgeAuditLogsRequest
         {
-            ShopId = DevShops.Main.ToString(), JwtToken = RawToken(token),
+            ShopId = DevShops.Main.ToString(),
+            JwtToken = RawToken(token),
         }, ReferralsGrpc.Bearer(DevShops.AdminCoreToken()), cancellationToken: ct).ResponseAsync);
 
         (status, create, purgeByCaller).ShouldBe((expected, expected, expected));
@@ -105,25 +111,32 @@ public sealed class HostileCallerTests(ReferralsApp app)
 
         var badShop = await CodeOfAsync(() => client.GetReferralStatusAsync(new GetReferralStatusRequest
         {
-            ShopId = Injection, ReferralId = referral.ReferralId,
+            ShopId = Injection,
+            ReferralId = referral.ReferralId,
         }, ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main)), cancellationToken: ct).ResponseAsync);
         var badReferral = await CodeOfAsync(() => client.GetReferralStatusAsync(new GetReferralStatusRequest
         {
-            ShopId = DevShops.Main.ToString(), ReferralId = "1 OR 1=1",
+            ShopId = DevShops.Main.ToString(),
+            ReferralId = "1 OR 1=1",
         }, ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main)), cancellationToken: ct).ResponseAsync);
         var badCustomer = await CodeOfAsync(() => client.CreateReferralAsync(new CreateReferralRequest
         {
-            ShopId = DevShops.Main.ToString(), CustomerId = Injection, RequestId = Guid.NewGuid().ToString(),
+            ShopId = DevShops.Main.ToString(),
+            CustomerId = Injection,
+            RequestId = Guid.NewGuid().ToString(),
         }, admin, cancellationToken: ct).ResponseAsync);
         var badPurgeShop = await CodeOfAsync(() => client.PurgeAuditLogsAsync(new PurgeAuditLogsRequest
         {
-            ShopId = Injection, JwtToken = DevShops.AdminToken(DevShops.Main),
+            ShopId = Injection,
+            JwtToken = DevShops.AdminToken(DevShops.Main),
         }, ReferralsGrpc.Bearer(DevShops.AdminCoreToken()), cancellationToken: ct).ResponseAsync);
         var textLocale = await app.GetStatusAsync(DevShops.Main, referral.ReferralId, DevShops.MerchantToken(DevShops.Main), ct, Injection);
         var afterRefusals = await SnapshotAsync(ct);
         var textRequestId = await client.CreateReferralAsync(new CreateReferralRequest
         {
-            ShopId = DevShops.Main.ToString(), CustomerId = DevShops.Customer(DevShops.Main, 474).ToString(), Locale = Injection,
+            ShopId = DevShops.Main.ToString(),
+            CustomerId = DevShops.Customer(DevShops.Main, 474).ToString(),
+            Locale = Injection,
             RequestId = Injection + Guid.NewGuid(),
         }, admin, cancellationToken: ct);
 
@@ -145,7 +158,8 @@ public sealed class HostileCallerTests(ReferralsApp app)
         var routeShop = await admin.GetAsync($"/shops/{Uri.EscapeDataString(Injection)}/tier-bonus-policy", ct);
         var script = await admin.PutAsJsonAsync($"/shops/{DevShops.Main}/tier-bonus-policy", new
         {
-            look_back_days = 7, tiers = new[] { new { tier_id = "<script>alert(1)</script>", multiplier = 2.0, bonus_points = 1 } },
+            look_back_days = 7,
+            tiers = new[] { new { tier_id = "<script>alert(1)</script>", multiplier = 2.0, bonus_points = 1 } },
         }, ct);
 
         routeShop.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -155,7 +169,8 @@ public sealed class HostileCallerTests(ReferralsApp app)
 
     private static readonly object ExtremePolicy = new
     {
-        look_back_days = 365, tiers = new[] { new { tier_id = "vip", multiplier = 10.0, bonus_points = 100_000 } },
+        look_back_days = 365,
+        tiers = new[] { new { tier_id = "vip", multiplier = 10.0, bonus_points = 100_000 } },
     };
 
     private static Metadata Metadata(string token) => token switch
