@@ -106,7 +106,7 @@ public static class ConvertOrderHandler
             ? await core.FindByShopifyIdAsync(order.ShopId, shopifyCustomerId, ct)
             : null;
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
-        var description = await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
+        var description = await messages.GetAsync(order.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
         var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
         return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus);
     }

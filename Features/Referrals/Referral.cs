@@ -32,8 +32,12 @@ public sealed record Referral(
     /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
     public static readonly Guid RedactedCustomer = Guid.Empty;
 
-    /// <summary>The same referral without its referrer's identity: it still counts, it no longer says whose it was.</summary>
-    public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer };
+    /// <summary>
+    /// The same referral without its referrer's identity: it still counts, it no longer says whose it was. Its request_id
+    /// goes too: the idempotency key is (shop, customer, request_id), and two redacted customers who once sent the same
+    /// request_id must not collide as the one redacted customer.
+    /// </summary>
+    public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer, RequestId = $"redacted:{Id}" };
 
     public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string correlationId, string? reason = null) =>
         ReferralTransitions.CanMove(Status, next)

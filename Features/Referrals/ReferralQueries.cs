@@ -16,9 +16,12 @@ public static class ReferralQueries
     public static Task<Referral?> ByLinkIdAsync(IQuerySession db, string referralLinkId, CancellationToken ct) =>
         db.Query<Referral>().FirstOrDefaultAsync(r => r.ReferralLinkId == referralLinkId, ct);
 
-    /// <summary>The referral a CreateReferral request_id already made, if any.</summary>
-    public static Task<Referral?> ByRequestIdAsync(IQuerySession db, string requestId, CancellationToken ct) =>
-        db.Query<Referral>().FirstOrDefaultAsync(r => r.RequestId == requestId, ct);
+    /// <summary>
+    /// The referral a customer's CreateReferral request_id already made, if any. The key is the caller's own (shop by
+    /// the session, customer, request_id): another customer's request with the same request_id is not theirs.
+    /// </summary>
+    public static Task<Referral?> ByRequestIdAsync(IQuerySession db, Guid customerId, string requestId, CancellationToken ct) =>
+        db.Query<Referral>().FirstOrDefaultAsync(r => r.CustomerId == customerId && r.RequestId == requestId, ct);
 
     /// <summary>A referrer's referrals, oldest first (privacy requests).</summary>
     public static async Task<IReadOnlyList<Referral>> OfCustomerAsync(IQuerySession db, Guid customerId, CancellationToken ct) =>

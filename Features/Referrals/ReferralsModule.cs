@@ -20,8 +20,9 @@ public static class ReferralsModule
             .MultiTenanted() // tenant id = shop_id
             .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_referral_link_id",
                 TenancyScope.PerTenant, r => r.ReferralLinkId)
-            .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_request_id",
-                TenancyScope.PerTenant, r => r.RequestId)
+            // CreateReferral's idempotency key belongs to its caller: (shop, customer, request_id).
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_customer_id_request_id",
+                TenancyScope.PerTenant, r => r.CustomerId, r => r.RequestId)
             .Duplicate(r => r.CustomerId)
             // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
             .UseOptimisticConcurrency(true));

@@ -15,8 +15,9 @@ public sealed record ReferralStatusAnswer(Guid CustomerId, ReferralStatus Status
 public sealed record ReferralStatusLookup(ReferralStatusAnswer? Answer);
 
 /// <summary>
-/// Answers the query: the status through its cache, the description through the Translations slice. A read has no
-/// side effects to make durable, and a cancelled call (the caller's deadline) just stops.
+/// Answers the query: the status through its cache, the description (the shop's own text, else the platform's) through
+/// the Translations slice. A read has no side effects to make durable, and a cancelled call (the caller's deadline)
+/// just stops.
 /// </summary>
 public static class GetReferralStatusHandler
 {
@@ -28,7 +29,7 @@ public static class GetReferralStatusHandler
         if (view is null)
             return new ReferralStatusLookup(null);
 
-        var description = await messages.GetAsync(LocalizedMessages.StatusKey(view.Status.Wire()), query.Locale, ct);
+        var description = await messages.GetAsync(query.ShopId, LocalizedMessages.StatusKey(view.Status.Wire()), query.Locale, ct);
         metrics.Record(Stopwatch.GetElapsedTime(started), fromCache);
         return new ReferralStatusLookup(
             new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description));

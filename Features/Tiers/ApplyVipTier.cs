@@ -57,7 +57,7 @@ public static class ApplyVipTierHandler
         var completed = await ReferralQueries.ConvertedOfCustomerAsync(db, command.CustomerId, ct);
         var descriptions = new Dictionary<string, string>();
         foreach (var locale in completed.Select(r => r.Locale).Distinct())
-            descriptions[locale] = (await messages.GetAsync(LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
+            descriptions[locale] = (await messages.GetAsync(command.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
         return new TierFacts(seen, current, policy, completed, descriptions, Shop.AuditRetentionOf(await shops.FindAsync(command.ShopId, ct)));
     }
 

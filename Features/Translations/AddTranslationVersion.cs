@@ -10,13 +10,19 @@ using Referrals.Service.Correlation;
 
 namespace Referrals.Service.Features.Translations;
 
-/// <summary>A merchant admin adds a new version of a message in one locale; it becomes the current one.</summary>
-public sealed record AddTranslationVersion(string Key, string Locale, string Value, Guid ShopId);
+/// <summary>A platform operator adds a new version of a platform default in one locale; it becomes the current one.</summary>
+public sealed record AddTranslationVersion(string Key, string Locale, string Value);
 
-public sealed record TranslationVersionAdded(Translation? Added, IReadOnlyList<BrokenRule> Broken);
+public sealed record TranslationVersionAdded(TranslationView? Added, IReadOnlyList<BrokenRule> Broken);
 
 public static class AddTranslationVersionHandler
 {
+    /// <summary>
+    /// The platform's own changes are keyed by the nil shop id on `cache.invalidate`: they concern every shop that
+    /// has no override, not one shop.
+    /// </summary>
+    public static readonly Guid PlatformShopId = Guid.Empty;
+
     public static async Task<IReadOnlyList<Translation>> LoadAsync(AddTranslationVersion command, IQuerySession db, CancellationToken ct) =>
         await db.Query<Translation>().Where(t => t.Key == command.Key).ToListAsync(ct);
 
@@ -31,45 +37,43 @@ public static class AddTranslationVersionHandler
 
         var now = clock.GetUtcNow();
         var version = current.TryGetValue(command.Locale, out var latest) ? latest.Version + 1 : 1;
-        var added = new Translation(Guid.CreateVersion7(now), command.Key, command.Locale, command.Value, version, now, command.ShopId);
+        var added = new Translation(Guid.CreateVersion7(now), command.Key, command.Locale, command.Value, version, now, CreatedByShopId: null);
         // Other holders of the text (the frontend, Points) drop their copies; so does this service's consumer.
-        var invalidate = new CacheInvalidate(LocalizedMessages.CacheKey(command.Key, command.Locale), command.ShopId,
+        var invalidate = new CacheInvalidate(LocalizedMessages.CacheKey(command.Key, command.Locale), PlatformShopId,
             LocalizedMessages.CacheType, command.Locale, now);
-        return (new TranslationVersionAdded(added, []), MartenOps.Insert(added),
-            [KafkaEnvelope.Publish(invalidate, command.ShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion,
+        return (new TranslationVersionAdded(TranslationView.From(added, isCurrent: true), []), MartenOps.Insert(added),
+            [KafkaEnvelope.Publish(invalidate, PlatformShopId, CacheInvalidate.EventType, CacheInvalidate.SchemaVersion,
                 CorrelationId.Of(envelope))]);
     }
 }
 
 public sealed class AddTranslationVersionRequest
 {
-    public Guid ShopId { get; init; }
     public string Key { get; init; } = "";
     public string Locale { get; init; } = "";
     public string Value { get; init; } = "";
 }
 
-/// <summary>POST /admin/shops/{shopId}/translations — 201 with the new current version, or 400 naming the broken rules.</summary>
+/// <summary>POST /admin/translations — 201 with the new current platform default, or 400 naming the broken rules.</summary>
 public sealed class AddTranslationVersionEndpoint(IMessageBus bus, CacheEntries cache)
     : Endpoint<AddTranslationVersionRequest, TranslationView>
 {
     public override void Configure()
     {
-        Post("/admin/shops/{shopId}/translations");
-        AllowAnonymous(); // ASP.NET authentication is not used: MerchantAdminOnly checks the bearer token with Auth
-        PreProcessor<MerchantAdminOnly<AddTranslationVersionRequest>>();
+        Post("/admin/translations");
+        Policies(AccessPolicies.PlatformOperator);
     }
 
     public override async Task HandleAsync(AddTranslationVersionRequest request, CancellationToken ct)
     {
         var result = await bus.InvokeAsync<TranslationVersionAdded>(
-            new AddTranslationVersion(request.Key, request.Locale, request.Value, request.ShopId), ct);
+            new AddTranslationVersion(request.Key, request.Locale, request.Value), ct);
         foreach (var rule in result.Broken)
             AddError(new ValidationFailure(rule.Field, $"{rule.Rule}: {rule.Reason}") { ErrorCode = rule.Rule });
         ThrowIfAnyErrors();
 
         // Committed: the next lookup reads the new version (the cache.invalidate event drops it again later).
         await cache.TryDropAsync(LocalizedMessages.CacheKey(request.Key, request.Locale));
-        await Send.ResponseAsync(TranslationView.From(result.Added!, isCurrent: true), StatusCodes.Status201Created, ct);
+        await Send.ResponseAsync(result.Added!, StatusCodes.Status201Created, ct);
     }
 }

@@ -6,38 +6,49 @@ using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Translations;
 
-public sealed record TranslationVersionRow(Guid Id, string Key, string Locale, int Version, DateTimeOffset CreatedAt);
+/// <summary>A version of a platform default (<see cref="ShopId"/> null) or of a shop's override.</summary>
+public sealed record TranslationVersionRow(Guid Id, string Key, string Locale, int Version, DateTimeOffset CreatedAt, Guid? ShopId = null);
 
 /// <summary>
-/// Prunes translation versions older than a cutoff that are not current (the current version of a
-/// (key, locale) is kept however old it is). Shared by the `cleanup-translations` command and the daily job.
+/// Prunes translation versions older than a cutoff that are not current, platform defaults and every shop's overrides
+/// alike (the current version of a (shop, key, locale) is kept however old it is). Shared by the
+/// `cleanup-translations` command and the daily job.
 /// </summary>
 public sealed class TranslationVersionPruner(NpgsqlDataSource database)
 {
-    private const string Table = $"{DocumentStorage.Schema}.mt_doc_translation";
+    private const string Defaults = $"{DocumentStorage.Schema}.{TranslationsModule.DefaultsTable}";
+    private const string Overrides = $"{DocumentStorage.Schema}.{TranslationsModule.OverridesTable}";
 
     public static IReadOnlyList<TranslationVersionRow> Prunable(IEnumerable<TranslationVersionRow> versions, DateTimeOffset cutoff) =>
-        [.. versions.GroupBy(v => (v.Key, v.Locale))
+        [.. versions.GroupBy(v => (v.ShopId, v.Key, v.Locale))
             .SelectMany(g => g.Where(v => v.Version < g.Max(c => c.Version) && v.CreatedAt < cutoff))
-            .OrderBy(v => v.Key, StringComparer.Ordinal).ThenBy(v => v.Locale, StringComparer.Ordinal).ThenBy(v => v.Version)];
+            .OrderBy(v => v.ShopId).ThenBy(v => v.Key, StringComparer.Ordinal).ThenBy(v => v.Locale, StringComparer.Ordinal)
+            .ThenBy(v => v.Version)];
 
     public async Task<IReadOnlyList<TranslationVersionRow>> FindAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(
-            $"select id, key, locale, version, (data ->> 'created_at')::timestamptz from {Table}");
+        await using var command = database.CreateCommand($"""
+            select id, key, locale, version, (data ->> 'created_at')::timestamptz, null from {Defaults}
+            union all
+            select id, key, locale, version, (data ->> 'created_at')::timestamptz, tenant_id from {Overrides}
+            """);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<TranslationVersionRow>();
         while (await reader.ReadAsync(ct))
             rows.Add(new TranslationVersionRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.GetFieldValue<DateTimeOffset>(4)));
+                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : Guid.Parse(reader.GetString(5))));
         return Prunable(rows, cutoff);
     }
 
     public async Task<int> DeleteAsync(IReadOnlyList<TranslationVersionRow> versions, CancellationToken ct)
     {
-        await using var command = database.CreateCommand($"delete from {Table} where id = any(@ids)");
+        await using var command = database.CreateCommand($"""
+            with defaults as (delete from {Defaults} where id = any(@ids) returning id),
+                 overrides as (delete from {Overrides} where id = any(@ids) returning id)
+            select (select count(*) from defaults) + (select count(*) from overrides)
+            """);
         command.Parameters.AddWithValue("ids", versions.Select(v => v.Id).ToArray());
-        return await command.ExecuteNonQueryAsync(ct);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 }
 
@@ -79,8 +90,11 @@ public static class CleanupTranslationsCommand
         var cutoff = TimeProvider.System.GetUtcNow().AddDays(-olderThanDays);
         var prunable = await pruner.FindAsync(cutoff, ct);
         foreach (var version in prunable)
+        {
+            var owner = version.ShopId is { } shopId ? $"shop {shopId}" : "the platform";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(apply ? "delete" : "would delete")} {version.Key} {version.Locale} v{version.Version} created {version.CreatedAt:yyyy-MM-dd} id {version.Id}"));
+                $"{(apply ? "delete" : "would delete")} {version.Key} {version.Locale} v{version.Version} of {owner} created {version.CreatedAt:yyyy-MM-dd} id {version.Id}"));
+        }
 
         if (!apply)
         {

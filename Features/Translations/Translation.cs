@@ -1,8 +1,9 @@
 namespace Referrals.Service.Features.Translations;
 
 /// <summary>
-/// One version of a message in one locale. Versions of a (key, locale) count up from 1; the highest is the
-/// current one, so unique (key, locale, version) leaves exactly one current version. Platform-wide, not per shop.
+/// One version of a platform default message in one locale (platform operators write them). Versions of a
+/// (key, locale) count up from 1; the highest is the current one, so unique (key, locale, version) leaves exactly
+/// one current version. A shop's own wording is a <see cref="TranslationOverride"/> on top of it.
 /// </summary>
 public sealed record Translation(
     Guid Id,

@@ -1,19 +1,35 @@
 using FastEndpoints;
 using Marten;
 using Marten.Schema;
+using Marten.Schema.Indexing.Unique;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Caching;
+using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Translations;
 
 public static class TranslationsModule
 {
+    /// <summary>The platform defaults (global).</summary>
+    public const string DefaultsTable = "mt_doc_translation";
+
+    /// <summary>The shops' overrides: tenant data, under the shop isolation policy.</summary>
+    public const string OverridesTable = "mt_doc_translationoverride";
+
     public static WebApplicationBuilder AddTranslations(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureMarten(options => options.Schema.For<Translation>()
-            // (key, locale, version) unique; its (key, locale) prefix is the seed's idx_translations_key_locale.
-            .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_translations_key_locale_version",
-                t => t.Key, t => t.Locale, t => t.Version));
+        builder.Services.ConfigureMarten(options =>
+        {
+            options.Schema.For<Translation>()
+                // (key, locale, version) unique; its (key, locale) prefix is the seed's idx_translations_key_locale.
+                .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_translations_key_locale_version",
+                    t => t.Key, t => t.Locale, t => t.Version);
+            options.Schema.For<TranslationOverride>()
+                .MultiTenanted() // tenant id = shop_id
+                .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_translation_overrides_shop_id_key_locale_version",
+                    TenancyScope.PerTenant, t => t.Key, t => t.Locale, t => t.Version);
+        });
+        builder.Services.AddShopIsolatedTable(OverridesTable);
 
         builder.Services.AddSingleton<LocalizedMessages>();
         builder.Services.AddOwnedCachePrefix(LocalizedMessages.CachePrefix);

@@ -25,9 +25,9 @@ public sealed class CreateReferralDecisionTests
     }
 
     [Fact]
-    public void A_request_id_seen_before_answers_the_referral_it_made_and_changes_nothing()
+    public void A_request_id_the_same_customer_sent_before_answers_the_referral_it_made_and_changes_nothing()
     {
-        var existing = Referral(ReferralStatus.Completed);
+        var existing = Referral(ReferralStatus.Completed, customerId: Command.CustomerId);
 
         var (creation, op, messages) = CreateReferralHandler.Handle(Command, new CreateReferralFacts(null, existing), Envelope(), Clock);
 
@@ -35,6 +35,22 @@ public sealed class CreateReferralDecisionTests
         creation.Created.Status.ShouldBe(ReferralStatus.Completed);
         op.ShouldBeOfType<Wolverine.Marten.NoOp>();
         messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_request_id_another_customer_used_opens_a_referral_of_the_callers_own()
+    {
+        var someoneElses = Referral(ReferralStatus.Pending, customerId: Guid.NewGuid());
+
+        var (creation, op, messages) = CreateReferralHandler.Handle(Command, new CreateReferralFacts(null, someoneElses), Envelope(), Clock);
+
+        var created = creation.Created.ShouldNotBeNull();
+        created.ReferralId.ShouldNotBe(someoneElses.Id);
+        created.ReferralLinkId.ShouldNotBe(someoneElses.ReferralLinkId);
+        var opened = op.Stored<Referral>().ShouldNotBeNull();
+        opened.CustomerId.ShouldBe(Command.CustomerId);
+        opened.RequestId.ShouldBe(Command.RequestId);
+        messages.Sent<ReferralTask>().ShouldHaveSingleItem().CustomerId.ShouldBe(Command.CustomerId);
     }
 
     [Fact]

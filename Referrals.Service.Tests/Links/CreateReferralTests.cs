@@ -54,6 +54,32 @@ public sealed class CreateReferralTests(ReferralsApp app)
     }
 
     [Fact]
+    public async Task Another_customer_reusing_a_request_id_gets_a_referral_of_their_own_never_the_first_customers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (client, channel) = app.Client();
+        using var _ = channel;
+        var (first, second) = (DevShops.Customer(DevShops.Main, 11), DevShops.Customer(DevShops.Main, 12));
+        var requestId = Guid.NewGuid().ToString();
+
+        var firsts = await client.CreateReferralAsync(RequestFor(DevShops.Main, first, requestId: requestId),
+            ReferralsGrpc.Bearer(DevShops.CustomerToken(DevShops.Main, first)), cancellationToken: ct);
+        var seconds = await client.CreateReferralAsync(RequestFor(DevShops.Main, second, requestId: requestId),
+            ReferralsGrpc.Bearer(DevShops.CustomerToken(DevShops.Main, second)), cancellationToken: ct);
+        var secondsAgain = await client.CreateReferralAsync(RequestFor(DevShops.Main, second, requestId: requestId),
+            ReferralsGrpc.Bearer(DevShops.CustomerToken(DevShops.Main, second)), cancellationToken: ct);
+        var readBySecond = await app.GetStatusAsync(DevShops.Main, seconds.ReferralId, DevShops.CustomerToken(DevShops.Main, second), ct);
+        var firstsAsSecond = await Should.ThrowAsync<RpcException>(() =>
+            app.GetStatusAsync(DevShops.Main, firsts.ReferralId, DevShops.CustomerToken(DevShops.Main, second), ct));
+
+        seconds.ReferralId.ShouldNotBe(firsts.ReferralId);
+        seconds.ReferralLinkId.ShouldNotBe(firsts.ReferralLinkId);
+        secondsAgain.ReferralId.ShouldBe(seconds.ReferralId);
+        readBySecond.ReferralLinkId.ShouldBe(seconds.ReferralLinkId);
+        firstsAsSecond.StatusCode.ShouldBe(StatusCode.PermissionDenied);
+    }
+
+    [Fact]
     public async Task Ten_concurrent_calls_with_one_request_id_create_one_referral()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -64,7 +90,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         await client.CreateReferralAsync(RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 10)), headers, cancellationToken: ct); // warm
         // The calls that lose the race hit the unique request id, and the service logs their failed insert.
         using var expected = app.ExpectErrorLogs(
-            "23505: duplicate key value violates unique constraint \"unique_referrals_shop_id_request_id\"",
+            "23505: duplicate key value violates unique constraint \"unique_referrals_shop_id_customer_id_request_id\"",
             "JasperFx.DocumentAlreadyExistsException");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10)
@@ -124,11 +150,11 @@ public sealed class CreateReferralTests(ReferralsApp app)
         malformed.Status.Detail.ShouldContain("customer_id");
     }
 
-    private static CreateReferralRequest RequestFor(Guid shop, Guid customer, string locale = "en") => new()
+    private static CreateReferralRequest RequestFor(Guid shop, Guid customer, string locale = "en", string? requestId = null) => new()
     {
         ShopId = shop.ToString(),
         CustomerId = customer.ToString(),
         Locale = locale,
-        RequestId = Guid.NewGuid().ToString(),
+        RequestId = requestId ?? Guid.NewGuid().ToString(),
     };
 }

@@ -75,6 +75,17 @@ public sealed class ReferralChangesTests
     }
 
     [Fact]
+    public void Two_redacted_referrals_that_shared_a_request_id_no_longer_share_their_idempotency_key()
+    {
+        var (first, second) = (Referral(customerId: Guid.NewGuid()), Referral(customerId: Guid.NewGuid()));
+
+        var redacted = ReferralChanges.Redact([first, second]).StoredMany<Referral>();
+
+        first.RequestId.ShouldBe(second.RequestId);
+        redacted.Select(r => (r.CustomerId, r.RequestId)).Distinct().Count().ShouldBe(2);
+    }
+
+    [Fact]
     public void The_status_cache_key_is_the_seeds()
     {
         var referral = Guid.Parse("0199a000-0000-7000-8000-000000000001");

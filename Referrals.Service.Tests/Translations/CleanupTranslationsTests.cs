@@ -11,18 +11,18 @@ public sealed class CleanupTranslationsTests(ReferralsApp app)
     private const string Key = "referral.status.queued";
 
     [Fact]
-    public async Task A_dry_run_lists_old_non_current_versions_and_apply_deletes_exactly_those()
+    public async Task A_dry_run_lists_a_shops_old_non_current_override_versions_and_apply_deletes_exactly_those()
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = app.AdminClient(DevShops.AdminToken(DevShops.Main));
-        for (var i = 0; i < 2; i++)
-            (await http.AddTranslationVersionAsync(DevShops.Main, Key, "en", "Referral queued", ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
-        var english = (await http.ListTranslationsAsync(DevShops.Main, ct, Key))
+        for (var i = 0; i < 3; i++)
+            (await http.AddOverrideVersionAsync(DevShops.Main, Key, "en", "Referral queued", ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var english = (await http.ListOverridesAsync(DevShops.Main, ct, Key))
             .Where(v => v.GetProperty("locale").GetString() == "en").ToList();
         var current = english.Current().ShouldHaveSingleItem().GetProperty("id").GetGuid();
         var old = english.Select(v => v.GetProperty("id").GetGuid()).Where(id => id != current).ToList();
         old.Count.ShouldBeGreaterThanOrEqualTo(2);
-        await BackdateAsync([.. old, current], TimeSpan.FromDays(100), ct);
+        await BackdateAsync("mt_doc_translationoverride", [.. old, current], TimeSpan.FromDays(100), ct);
 
         var dryRun = await RunCleanupAsync(ct);
         var afterDryRun = await ExistingAsync([.. old, current], ct);
@@ -30,8 +30,8 @@ public sealed class CleanupTranslationsTests(ReferralsApp app)
         var afterApply = await ExistingAsync([.. old, current], ct);
 
         dryRun.ExitCode.ShouldBe(0);
-        foreach (var id in old)
-            dryRun.Output.ShouldContain($"would delete {Key} en", customMessage: dryRun.Output);
+        dryRun.Output.ShouldContain($"would delete {Key} en", customMessage: dryRun.Output);
+        dryRun.Output.ShouldContain($"of shop {DevShops.Main}", customMessage: dryRun.Output);
         old.ShouldAllBe(id => dryRun.Output.Contains(id.ToString()));
         dryRun.Output.ShouldNotContain(current.ToString());
         afterDryRun.Count.ShouldBe(old.Count + 1);
@@ -41,19 +41,24 @@ public sealed class CleanupTranslationsTests(ReferralsApp app)
     }
 
     [Fact]
-    public async Task A_version_younger_than_the_cutoff_is_kept_even_when_not_current()
+    public async Task A_platform_default_version_younger_than_the_cutoff_is_kept_and_an_older_one_is_pruned()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = app.AdminClient(DevShops.AdminToken(DevShops.Main));
-        (await http.AddTranslationVersionAsync(DevShops.Main, Key, "ar", "الإحالة في قائمة الانتظار", ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
-        var arabic = (await http.ListTranslationsAsync(DevShops.Main, ct, Key)).Where(v => v.GetProperty("locale").GetString() == "ar").ToList();
+        using var http = app.OperatorClient();
+        for (var i = 0; i < 2; i++)
+            (await http.AddPlatformVersionAsync(Key, "ar", "الإحالة في قائمة الانتظار", ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var arabic = (await http.ListPlatformVersionsAsync(ct, Key)).Where(v => v.GetProperty("locale").GetString() == "ar").ToList();
         var notCurrent = arabic.Where(v => !v.GetProperty("current").GetBoolean()).Select(v => v.GetProperty("id").GetGuid()).ToList();
-        await BackdateAsync(notCurrent, TimeSpan.FromDays(30), ct);
+        notCurrent.Count.ShouldBeGreaterThanOrEqualTo(2);
+        var (older, younger) = (notCurrent[0], notCurrent[1..]);
+        await BackdateAsync("mt_doc_translation", [older], TimeSpan.FromDays(100), ct);
+        await BackdateAsync("mt_doc_translation", younger, TimeSpan.FromDays(30), ct);
 
         var applied = await RunCleanupAsync(ct, "--apply", "--older-than-days", "90");
 
         applied.ExitCode.ShouldBe(0);
-        (await ExistingAsync(notCurrent, ct)).Count.ShouldBe(notCurrent.Count);
+        applied.Output.ShouldContain($"delete {Key} ar v1 of the platform", customMessage: applied.Output);
+        (await ExistingAsync(notCurrent, ct)).ShouldBe(younger, ignoreOrder: true);
     }
 
     private async Task<(int ExitCode, string Output)> RunCleanupAsync(CancellationToken ct, params string[] options)
@@ -70,12 +75,12 @@ public sealed class CleanupTranslationsTests(ReferralsApp app)
         return (process.ExitCode, await output + await errors);
     }
 
-    private async Task BackdateAsync(List<Guid> ids, TimeSpan age, CancellationToken ct)
+    private async Task BackdateAsync(string table, List<Guid> ids, TimeSpan age, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("""
-            update referrals.mt_doc_translation
+        await using var command = new NpgsqlCommand($$"""
+            update referrals.{{table}}
             set data = jsonb_set(data, '{created_at}', to_jsonb(now() - @age))
             where id = any(@ids)
             """, connection);
@@ -88,7 +93,10 @@ public sealed class CleanupTranslationsTests(ReferralsApp app)
     {
         await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("select id from referrals.mt_doc_translation where id = any(@ids)", connection);
+        await using var command = new NpgsqlCommand("""
+            select id from referrals.mt_doc_translation where id = any(@ids)
+            union all select id from referrals.mt_doc_translationoverride where id = any(@ids)
+            """, connection);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var found = new List<Guid>();

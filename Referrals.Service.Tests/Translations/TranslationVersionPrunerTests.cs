@@ -61,6 +61,21 @@ public sealed class TranslationVersionPrunerTests
     }
 
     [Fact]
+    public void Each_shops_overrides_have_their_own_current_version_apart_from_the_platform_defaults()
+    {
+        var (shopA, shopB) = (Guid.Parse("5f0c6a8e-0000-4000-8000-000000000001"), Guid.Parse("5f0c6a8e-0000-4000-8000-000000000002"));
+        var platformOld = Version("referral.description", "en", 1, Old);
+        var platformCurrent = Version("referral.description", "en", 2, Old);
+        var shopAOld = Version("referral.description", "en", 1, Old, shopA);
+        var shopACurrent = Version("referral.description", "en", 2, Old, shopA);
+        var shopBOnly = Version("referral.description", "en", 1, Old, shopB);
+
+        var prunable = TranslationVersionPruner.Prunable([shopBOnly, shopACurrent, platformCurrent, shopAOld, platformOld], Cutoff);
+
+        prunable.ShouldBe([platformOld, shopAOld]);
+    }
+
+    [Fact]
     public void Prunable_versions_are_listed_by_key_locale_and_version()
     {
         var rows = new[]
@@ -75,6 +90,6 @@ public sealed class TranslationVersionPrunerTests
         prunable.Select(v => $"{v.Key}/{v.Locale}/{v.Version}").ShouldBe(["a.key/ar/1", "a.key/he/1", "b.key/en/1", "b.key/en/2"]);
     }
 
-    private static TranslationVersionRow Version(string key, string locale, int version, DateTimeOffset createdAt) =>
-        new(Guid.NewGuid(), key, locale, version, createdAt);
+    private static TranslationVersionRow Version(string key, string locale, int version, DateTimeOffset createdAt, Guid? shopId = null) =>
+        new(Guid.NewGuid(), key, locale, version, createdAt, shopId);
 }
