@@ -5,13 +5,20 @@ using System.Text.Json;
 
 namespace Referrals.Service.Tests.Infrastructure;
 
-/// <summary>Shopify's side of orders/create: order bodies the way Shopify sends them, signed with a shop's secret.</summary>
+/// <summary>
+/// Shopify's side of the webhooks: order bodies the way Shopify sends them, signed with the app's client secret. The
+/// dev stack runs as if the secret were being rotated: dev-shop's webhooks are signed with the current secret here,
+/// other-shop's with the previous one, and both are accepted for every shop.
+/// </summary>
 public static class ShopifyWebhooks
 {
     public sealed record DevShop(Guid Id, string Domain, string Secret);
 
-    public static readonly DevShop Main = new(DevShops.Main, "dev-shop.myshopify.com", "dev-webhook-secret");
-    public static readonly DevShop Other = new(DevShops.Other, "other-shop.myshopify.com", "other-webhook-secret");
+    public const string AppSecret = "dev-webhook-secret";
+    public const string PreviousAppSecret = "other-webhook-secret";
+
+    public static readonly DevShop Main = new(DevShops.Main, "dev-shop.myshopify.com", AppSecret);
+    public static readonly DevShop Other = new(DevShops.Other, "other-shop.myshopify.com", PreviousAppSecret);
 
     private static long _nextOrderId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
@@ -39,18 +46,38 @@ public static class ShopifyWebhooks
             ["note_attributes"] = noteReferralCode is null ? Array.Empty<object>() : new object[] { new { name = "referral_code", value = noteReferralCode } },
         });
 
-    public static HttpRequestMessage SignedRequest(DevShop shop, string body, string webhookId, string? signature = null)
+    public static HttpRequestMessage SignedRequest(DevShop shop, string body, string webhookId, string? signature = null) =>
+        SignedWebhook("/orders/create", shop, body, webhookId, signature: signature);
+
+    /// <summary>
+    /// A webhook to <paramref name="route"/> as Shopify sends it: topic, shop domain, webhook id, trigger time (now unless
+    /// given) and the body's HMAC under the shop's signing secret (the app's current or previous one).
+    /// </summary>
+    public static HttpRequestMessage SignedWebhook(string route, DevShop shop, string body, string? webhookId = null,
+        DateTimeOffset? triggeredAt = null, string? signature = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/orders/create") { Content = new ByteArrayContent(bytes) };
+        var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Shopify-Topic", "orders/create");
-        request.Headers.Add("X-Shopify-Shop-Domain", shop.Domain);
-        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        request.Headers.Add("X-Shopify-Topic", route.TrimStart('/'));
+        request.Headers.TryAddWithoutValidation("X-Shopify-Shop-Domain", shop.Domain);
+        request.Headers.TryAddWithoutValidation("X-Shopify-Webhook-Id", webhookId ?? Guid.NewGuid().ToString());
         request.Headers.Add("X-Shopify-API-Version", "2025-10");
-        request.Headers.Add("X-Shopify-Hmac-Sha256", signature ?? Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
+        request.Headers.Add("X-Shopify-Triggered-At", (triggeredAt ?? DateTimeOffset.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("X-Shopify-Hmac-Sha256",
+            signature ?? Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
         return request;
     }
+
+    /// <summary>The body of app/uninstalled: the shop, with the owner's contact data the service must not keep.</summary>
+    public static string ShopBody(DevShop shop) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["id"] = 954889,
+        ["name"] = "A shop",
+        ["email"] = "owner@example.com",
+        ["domain"] = shop.Domain,
+        ["myshopify_domain"] = shop.Domain,
+    });
 
     /// <summary>
     /// Ends a test's burst over a shop's rate limit: drops `rate_limit:{shop_id}:referrals`, so the next test's

@@ -178,17 +178,8 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         ["orders_requested"] = OrdersRequested,
     });
 
-    private static HttpRequestMessage Signed(string route, ShopifyWebhooks.DevShop shop, string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Shopify-Topic", route.TrimStart('/'));
-        request.Headers.Add("X-Shopify-Shop-Domain", shop.Domain);
-        request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Shopify-Hmac-Sha256", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
-        return request;
-    }
+    private static HttpRequestMessage Signed(string route, ShopifyWebhooks.DevShop shop, string body) =>
+        ShopifyWebhooks.SignedWebhook(route, shop, body);
 
     private async Task<Guid?> ReferrerOfAsync(Guid shop, Guid referralId, CancellationToken ct)
     {
