@@ -29,19 +29,11 @@ public static class RequestAuditPurgeHandler
         // Two requests at once: the loser retries and answers the winner's purge.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
 
-    public static async Task<PurgeFacts> LoadAsync(RequestAuditPurge request, IDocumentSession db, ValidateCallerToken tokens,
-        CancellationToken ct)
+    public static async Task<PurgeFacts> LoadAsync(RequestAuditPurge request, IDocumentSession db, CallerAccess access, CancellationToken ct)
     {
-        try
-        {
-            var merchant = await tokens.ValidateAsync(request.MerchantToken, ct);
-            if (!merchant.IsMerchantOf(request.ShopId))
-                return new PurgeFacts(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied, "jwt_token is not a merchant token of this shop"), null);
-        }
-        catch (Grpc.Core.RpcException refused)
-        {
-            return new PurgeFacts(refused.Status, null); // revoked, expired or invalid: UNAUTHENTICATED; Auth away: UNAVAILABLE
-        }
+        // The merchant who asked must be an admin of the shop: a read-only merchant token purges nothing.
+        if (await access.TokenRefusalAsync(request.MerchantToken, request.ShopId, AccessPolicies.MerchantAdmin, ct) is { } refusal)
+            return new PurgeFacts(new Grpc.Core.Status(refusal.StatusCode, $"jwt_token: {refusal.Detail}"), null);
         return new PurgeFacts(null, await db.LoadAsync<AuditPurge>(request.ShopId, ct));
     }
 

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Referrals.Contracts.V1;
 using Referrals.Service.Auth;
 using Referrals.Service.Features.StatusReads;
@@ -9,18 +10,22 @@ namespace Referrals.Service.Features;
 
 public sealed partial class ReferralsGrpcService
 {
+    /// <summary>
+    /// The policy answers before any lookup (no read scope, another shop: PERMISSION_DENIED, whether or not the
+    /// referral exists). A customer hears the same PERMISSION_DENIED for another customer's referral and a missing one.
+    /// </summary>
+    [Authorize(Policy = AccessPolicies.ReferralReader)]
     public override async Task<GetReferralStatusResponse> GetReferralStatus(GetReferralStatusRequest request, ServerCallContext context)
     {
         var shopId = RpcGuard.Uuid(request.ShopId, "shop_id");
         var referralId = RpcGuard.Uuid(request.ReferralId, "referral_id");
-        var caller = AuthenticateCaller.Caller(context);
-        // Another shop's token learns nothing, not even whether the referral exists.
-        RpcGuard.Allow(caller.ShopId == shopId, "the token is not for this shop");
+        var caller = context.Caller();
 
         var lookup = await bus.InvokeForTenantAsync<ReferralStatusLookup>(shopId.ToString(),
             new GetReferralStatusQuery(shopId, referralId, request.Locale), context.CancellationToken);
+        if (!caller.IsMerchantOf(shopId))
+            RpcGuard.Allow(lookup.Answer is { } own && caller.MaySee(shopId, own.CustomerId), "the token does not allow reading this referral");
         var answer = lookup.Answer ?? throw new RpcException(new Status(StatusCode.NotFound, $"referral {referralId} not found"));
-        RpcGuard.Allow(caller.MaySee(shopId, answer.CustomerId), "the token does not allow reading this referral");
 
         return new GetReferralStatusResponse
         {

@@ -31,25 +31,20 @@ public sealed class PutBonusPolicyValidator : Validator<PutBonusPolicyRequest>
 }
 
 /// <summary>
-/// PUT /shops/{shop_id}/tier-bonus-policy: replaces the shop's VIP-tier bonus policy (merchant token of the shop).
+/// PUT /shops/{shop_id}/tier-bonus-policy: replaces the shop's VIP-tier bonus policy (`merchant:referrals:admin` of the shop).
 /// Applies to tier assignments and conversions from now on; bonuses already granted stay.
 /// </summary>
-public sealed class PutBonusPolicy(IDocumentStore store, ValidateCallerToken tokens, TimeProvider clock) : Endpoint<PutBonusPolicyRequest>
+public sealed class PutBonusPolicy(IDocumentStore store, TimeProvider clock) : Endpoint<PutBonusPolicyRequest>
 {
     public override void Configure()
     {
         Put(BonusPolicyRoute.Template);
-        AllowAnonymous(); // the merchant's bearer token is checked through Auth in MerchantOfShop
+        // Authorized before binding and validation: another shop's token hears 403, never what was wrong in the body.
+        Policies(AccessPolicies.MerchantAdmin);
     }
 
     public override async Task HandleAsync(PutBonusPolicyRequest request, CancellationToken ct)
     {
-        if (await MerchantOfShop.RefusalAsync(HttpContext, tokens, request.ShopId, ct) is { } refusal)
-        {
-            await Send.ResultAsync(refusal);
-            return;
-        }
-
         var policy = new BonusPolicy(request.ShopId, request.LookBackDays,
             [.. request.Tiers.Select(t => new TierBonus(t.TierId, t.Multiplier, t.BonusPoints))], clock.GetUtcNow());
         await using var session = store.LightweightSession(request.ShopId.ToString());

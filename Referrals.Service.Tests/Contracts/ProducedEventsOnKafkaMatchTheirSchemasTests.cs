@@ -21,7 +21,7 @@ public sealed class ProducedEventsOnKafkaMatchTheirSchemasTests(ReferralsApp app
         var (client, channel) = app.Client();
         using var _ = channel;
         var correlationId = $"contracts-{Guid.NewGuid():N}";
-        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var headers = ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main));
         headers.Add("x-correlation-id", correlationId);
 
         await client.CreateReferralAsync(new CreateReferralRequest

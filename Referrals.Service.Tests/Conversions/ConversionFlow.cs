@@ -20,7 +20,7 @@ public static class ConversionFlow
             CustomerId = referrer.ToString(),
             Locale = locale,
             RequestId = Guid.NewGuid().ToString(),
-        }, ReferralsGrpc.Bearer(DevShops.MerchantToken(shop.Id)), cancellationToken: ct);
+        }, ReferralsGrpc.Bearer(DevShops.AdminToken(shop.Id)), cancellationToken: ct);
         return new CreatedLink(shop.Id, Guid.Parse(created.ReferralId), created.ReferralLinkId, referrer);
     }
 

@@ -19,7 +19,7 @@ public static class ReferralCalls
             CustomerId = customer.ToString(),
             Locale = locale,
             RequestId = Guid.NewGuid().ToString(),
-        }, ReferralsGrpc.Bearer(DevShops.MerchantToken(shop)), cancellationToken: ct);
+        }, ReferralsGrpc.Bearer(DevShops.AdminToken(shop)), cancellationToken: ct);
     }
 
     public static async Task<GetReferralStatusResponse> GetStatusAsync(this ReferralsApp app, Guid shop, string referralId, string token,

@@ -15,7 +15,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         using var _ = channel;
         var customer = DevShops.Customer(DevShops.Main, 7);
         var correlationId = $"test-{Guid.NewGuid():N}";
-        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var headers = ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main));
         headers.Add("x-correlation-id", correlationId);
 
         var created = await client.CreateReferralAsync(RequestFor(DevShops.Main, customer, "he"), headers, cancellationToken: ct);
@@ -44,7 +44,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var (client, channel) = app.Client();
         using var _ = channel;
         var request = RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 8));
-        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var headers = ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main));
 
         var first = await client.CreateReferralAsync(request, headers, cancellationToken: ct);
         var second = await client.CreateReferralAsync(request, headers, cancellationToken: ct);
@@ -60,7 +60,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
         var (client, channel) = app.Client();
         using var _ = channel;
         var request = RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 10));
-        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var headers = ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main));
         await client.CreateReferralAsync(RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 10)), headers, cancellationToken: ct); // warm
         // The calls that lose the race hit the unique request id, and the service logs their failed insert.
         using var expected = app.ExpectErrorLogs(
@@ -82,7 +82,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
 
         var denied = await Should.ThrowAsync<RpcException>(() => client.CreateReferralAsync(
             RequestFor(DevShops.Main, DevShops.Customer(DevShops.Main, 9)),
-            ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Other))).ResponseAsync);
+            ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Other))).ResponseAsync);
 
         denied.StatusCode.ShouldBe(StatusCode.PermissionDenied);
     }
@@ -110,7 +110,7 @@ public sealed class CreateReferralTests(ReferralsApp app)
     {
         var (client, channel) = app.Client();
         using var _ = channel;
-        var headers = ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main));
+        var headers = ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main));
         var malformedRequest = RequestFor(DevShops.Main, Guid.NewGuid());
         malformedRequest.CustomerId = "not-a-uuid";
 

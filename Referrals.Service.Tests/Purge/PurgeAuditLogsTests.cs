@@ -1,7 +1,6 @@
 using System.Net;
 using Grpc.Core;
 using Referrals.Contracts.V1;
-using Referrals.DevStubs.Auth;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
             Keys: await app.RedisKeysAsync(DevShops.Other));
         var correlationId = $"purge-{Guid.NewGuid():N}";
 
-        var purge = await PurgeAsync(DevShops.Main, DevShops.MerchantToken(DevShops.Main), ct, correlationId);
+        var purge = await PurgeAsync(DevShops.Main, DevShops.AdminToken(DevShops.Main), ct, correlationId);
         await Eventually.ReturnsAsync(() => app.PurgeStateAsync(DevShops.Main, ct), state => state == "completed", PurgeWait, ct);
         var notice = KafkaReader.Read(app.KafkaBootstrap, "cache.invalidate", r => r.Headers.GetValueOrDefault("correlation_id") == correlationId,
             count: 1, PurgeWait, ct);
@@ -55,7 +54,7 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         await ConvertedReferralAsync(ShopifyWebhooks.Main, 821, 822, ct);
-        var token = DevShops.MerchantToken(DevShops.Main);
+        var token = DevShops.AdminToken(DevShops.Main);
         // The service's Redis client reports the connection it lost; what needed Redis fails and is retried.
         using var expected = app.ExpectErrorLogs($"on {app.RedisConnectionString}/", "RedisConnectionException",
             "(Referrals.Service.Features.Purge.PurgeShopData)", "(Referrals.Service.Caching.CacheInvalidate)");
@@ -85,7 +84,8 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
     }
 
     [Theory]
-    [InlineData("other_shops_merchant", StatusCode.PermissionDenied)]
+    [InlineData("other_shops_admin", StatusCode.PermissionDenied)]
+    [InlineData("read_only_merchant", StatusCode.PermissionDenied)]
     [InlineData("customer_token", StatusCode.PermissionDenied)]
     [InlineData("revoked_token", StatusCode.Unauthenticated)]
     [InlineData("expired_token", StatusCode.Unauthenticated)]
@@ -98,15 +98,14 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
         await app.SetRedisKeysAsync($"jwt_blacklist:{revokedJti}");
         var merchantToken = why switch
         {
-            "other_shops_merchant" => DevShops.MerchantToken(DevShops.Main),
+            "other_shops_admin" => DevShops.AdminToken(DevShops.Main),
+            "read_only_merchant" => DevShops.MerchantToken(DevShops.Other),
             "customer_token" => DevShops.CustomerToken(DevShops.Other, DevShops.Customer(DevShops.Other, 831)),
-            "revoked_token" => DevTokens.Mint(DevTokens.DefaultSigningKey, DevShops.Other.ToString(), "merchant:referrals:view", null,
-                TimeSpan.FromHours(1), revokedJti, DateTimeOffset.UtcNow),
-            "expired_token" => DevTokens.Mint(DevTokens.DefaultSigningKey, DevShops.Other.ToString(), "merchant:referrals:view", null,
-                TimeSpan.FromMinutes(1), null, DateTimeOffset.UtcNow.AddHours(-1)),
-            _ => DevShops.MerchantToken(DevShops.Other),
+            "revoked_token" => DevShops.Token(DevShops.Other, "merchant:referrals:admin", jti: revokedJti),
+            "expired_token" => DevShops.ExpiredToken(DevShops.Other),
+            _ => DevShops.AdminToken(DevShops.Other),
         };
-        var callerToken = why == "caller_without_purge_scope" ? ShopData.AdminCoreToken("admin:audit:read") : ShopData.AdminCoreToken();
+        var callerToken = why == "caller_without_purge_scope" ? DevShops.AdminCoreToken("admin:audit:read") : DevShops.AdminCoreToken();
         var before = (Audit: await app.AuditEntriesAsync(DevShops.Other, ct), Processed: await app.ProcessedEventsAsync(DevShops.Other, ct));
 
         var refused = await Should.ThrowAsync<RpcException>(() => PurgeAsync(DevShops.Other, merchantToken, ct, callerToken: callerToken));
@@ -122,7 +121,7 @@ public sealed class PurgeAuditLogsTests(ReferralsApp app)
     {
         var (client, channel) = app.Client();
         using var _ = channel;
-        var metadata = ReferralsGrpc.Bearer(callerToken ?? ShopData.AdminCoreToken());
+        var metadata = ReferralsGrpc.Bearer(callerToken ?? DevShops.AdminCoreToken());
         if (correlationId is not null)
             metadata.Add("x-correlation-id", correlationId);
         return await client.PurgeAuditLogsAsync(new PurgeAuditLogsRequest { ShopId = shop.ToString(), JwtToken = merchantToken }, metadata,

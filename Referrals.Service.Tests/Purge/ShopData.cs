@@ -1,5 +1,4 @@
 using Npgsql;
-using Referrals.DevStubs.Auth;
 using Referrals.Service.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -75,10 +74,6 @@ public static class ShopData
         foreach (var key in keys)
             await redis.GetDatabase().StringSetAsync(key, "1", TimeSpan.FromHours(1));
     }
-
-    /// <summary>AdminCore's own token: not a shop's merchant, but allowed to ask for purges.</summary>
-    public static string AdminCoreToken(string scope = "admin:audit:purge") =>
-        DevTokens.Mint(DevTokens.DefaultSigningKey, Guid.Empty.ToString(), scope, null, TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow);
 
     private static async Task<long> CountAsync(this ReferralsApp app, string sql, Guid shop, CancellationToken ct)
     {

@@ -12,10 +12,10 @@ public sealed class BonusPolicyEndpointTests(ReferralsApp app)
     private static readonly string Route = $"/shops/{DevShops.Other}/tier-bonus-policy";
 
     [Fact]
-    public async Task The_shops_merchant_reads_the_seeded_example_policy_and_replaces_it()
+    public async Task The_shops_merchant_admin_reads_the_seeded_example_policy_and_replaces_it()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = Authorized(DevShops.MerchantToken(DevShops.Other));
+        using var http = Authorized(DevShops.AdminToken(DevShops.Other));
         var seeded = await http.GetFromJsonAsync<JsonElement>(Route, ct);
 
         var replaced = await http.PutAsJsonAsync(Route, Policy(lookBackDays: 7, ("vip", 3.0, 500)), ct);
@@ -36,7 +36,7 @@ public sealed class BonusPolicyEndpointTests(ReferralsApp app)
     public async Task Another_shops_merchant_a_customer_and_a_caller_without_a_token_are_refused_with_problem_details()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var otherMerchant = Authorized(DevShops.MerchantToken(DevShops.Main));
+        using var otherMerchant = Authorized(DevShops.AdminToken(DevShops.Main));
         using var customer = Authorized(DevShops.CustomerToken(DevShops.Other, DevShops.Customer(DevShops.Other, 1)));
         using var anonymous = app.CreateHttpClient();
 
@@ -56,7 +56,7 @@ public sealed class BonusPolicyEndpointTests(ReferralsApp app)
     public async Task A_policy_with_a_multiplier_below_one_or_duplicate_tiers_is_refused_with_problem_details()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = Authorized(DevShops.MerchantToken(DevShops.Other));
+        using var http = Authorized(DevShops.AdminToken(DevShops.Other));
 
         var belowOne = await http.PutAsJsonAsync(Route, Policy(7, ("vip", 0.5, 0)), ct);
         var duplicate = await http.PutAsJsonAsync(Route, Policy(7, ("vip", 1.5, 0), ("vip", 2.0, 0)), ct);

@@ -63,7 +63,7 @@ public sealed class ValidateReferralDescriptionTests(ReferralsApp app)
             CustomerId = DevShops.Customer(DevShops.Main, 21).ToString(),
             Locale = "en",
             RequestId = Guid.NewGuid().ToString(),
-        }, ReferralsGrpc.Bearer(DevShops.MerchantToken(DevShops.Main)), cancellationToken: ct);
+        }, ReferralsGrpc.Bearer(DevShops.AdminToken(DevShops.Main)), cancellationToken: ct);
         return Guid.Parse(created.ReferralId);
     }
 }

@@ -38,7 +38,7 @@ public static class PlatformSetup
         builder.AddCoreClient();
         builder.AddShopifyWebhooks();
 
-        builder.Services.AddGrpc(options => options.Interceptors.Add<AuthenticateCaller>());
+        builder.Services.AddGrpc(options => options.Interceptors.Add<AuthorizeShopOfGrpcRequest>());
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
         builder.Services.AddFastEndpoints();
@@ -49,6 +49,7 @@ public static class PlatformSetup
     {
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseRateLimiter();
+        app.UseCallerAuthentication();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDefaultEndpoints();
