@@ -79,6 +79,43 @@ public static class ShopifyWebhooks
         ["myshopify_domain"] = shop.Domain,
     });
 
+    /// <summary>A shop no test registered yet, signing with the app's current secret.</summary>
+    public static DevShop NewShop(string handle) =>
+        new(Guid.NewGuid(), $"{handle}-{Guid.NewGuid():N}"[..40].TrimEnd('-') + ".myshopify.com", AppSecret);
+
+    /// <summary>PUT /admin/shops/{shop_id} as a platform operator (or with <paramref name="token"/>).</summary>
+    public static async Task<HttpResponseMessage> PutShopAsync(this ReferralsApp app, Guid shopId, string domain, bool active,
+        CancellationToken ct, bool allowTestOrders = false, string? token = null)
+    {
+        using var http = app.CreateHttpClient();
+        if (token != "")
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? DevShops.OperatorToken());
+        return await http.PutAsync($"/admin/shops/{shopId}", new StringContent(
+            JsonSerializer.Serialize(new { domain, allow_test_orders = allowTestOrders, active }), Encoding.UTF8, "application/json"), ct);
+    }
+
+    /// <summary>The registry's row of a shop (domain, active), read from the database; null when it is not registered.</summary>
+    public static async Task<(string Domain, bool Active)?> RegisteredShopAsync(this ReferralsApp app, Guid shopId, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select data->>'domain', (data->>'active')::boolean from referrals.mt_doc_shop where id = @id", connection);
+        command.Parameters.AddWithValue("id", shopId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetBoolean(1)) : null;
+    }
+
+    /// <summary>Every registered shop as (id, domain, active), to show that a refused request changed none.</summary>
+    public static async Task<string> RegistrySnapshotAsync(this ReferralsApp app, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(app.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select string_agg(id::text || ' ' || (data->>'domain') || ' ' || (data->>'active'), ', ' order by id) from referrals.mt_doc_shop", connection);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
     /// Ends a test's burst over a shop's rate limit: drops `rate_limit:{shop_id}:referrals`, so the next test's
     /// webhooks of that shop are not refused inside the same sliding second.
