@@ -66,13 +66,18 @@ public sealed partial class WebhookAdmission(
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception e) when (IsDuplicate(e))
         {
             return false;
         }
         await recentEvents.RememberAsync(shop.Id, webhookId);
         return true;
     }
+
+    // Marten reports one existing receipt as itself, several (the webhook's and the order's) as an AggregateException.
+    private static bool IsDuplicate(Exception e) =>
+        e is DocumentAlreadyExistsException
+        || (e is AggregateException all && all.InnerExceptions.All(inner => inner is DocumentAlreadyExistsException));
 
     private Admission Refuse(int status, string errorType, string detail)
     {
