@@ -51,6 +51,7 @@ public sealed record ConversionFacts(
 public static class OrderOutcomes
 {
     public const string NoReferral = "no_referral";
+    public const string InactiveShop = "inactive_shop";
     public const string UnknownReferralCode = "unknown_referral_code";
     public const string CancelledOrder = "cancelled_order";
     public const string TestOrder = "test_order";
@@ -66,7 +67,8 @@ public static class OrderOutcomes
 }
 
 /// <summary>
-/// Outcomes, in the order they are checked: already_processed · no_referral · unknown_referral_code ·
+/// Outcomes, in the order they are checked: already_processed · no_referral · inactive_shop (uninstalled after the
+/// webhook was accepted) · unknown_referral_code ·
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
 /// unknown_customer (guest checkout, or a Shopify customer Core does not know) · unknown_referrer ·
 /// self_referral (the buyer is the referrer, by platform id: the referral fails) · converted.
@@ -147,6 +149,8 @@ public static class ConvertOrderHandler
     {
         if (order.ReferralCode is null)
             return OrderOutcomes.NoReferral;
+        if (facts.Shop is { Active: false })
+            return OrderOutcomes.InactiveShop;
         if (facts.Referral is not { } referral)
             return OrderOutcomes.UnknownReferralCode;
         if (order.Cancelled)
@@ -167,5 +171,5 @@ public static class ConvertOrderHandler
     private static bool IsOpen(Referral referral) => ReferralTransitions.CanMove(referral.Status, ReferralStatus.Completed);
 
     private static bool IsConvertible(ConvertOrder order, Shop? shop, Referral referral) =>
-        !order.Cancelled && (!order.Test || shop is { AllowTestOrders: true }) && IsOpen(referral);
+        shop is not { Active: false } && !order.Cancelled && (!order.Test || shop is { AllowTestOrders: true }) && IsOpen(referral);
 }

@@ -20,7 +20,7 @@ public sealed class ConvertOrderDecisionTests
     private const string Code = "Ab12Cd34Ef56";
     private static readonly Guid Referrer = Guid.NewGuid();
     private static readonly Guid Buyer = Guid.NewGuid();
-    private static readonly Shop DevShop = new(ShopId, "dev-shop.myshopify.com", "secret", AllowTestOrders: false, Now);
+    private static readonly Shop DevShop = new(ShopId, "dev-shop.myshopify.com", AllowTestOrders: false, Active: true, Now);
     private static readonly LocalizedText Completed = new("referral.status.completed", "en", "Your referral completed");
 
     private static ConvertOrder Order(string? code = Code, bool test = false, bool cancelled = false) =>
@@ -49,6 +49,16 @@ public sealed class ConvertOrderDecisionTests
         processed.Stored<ProcessedEvent>().ShouldBeNull();
         referral.Stored<Referral>().ShouldBeNull();
         messages.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_order_of_a_shop_uninstalled_after_its_webhook_was_accepted_converts_nothing()
+    {
+        var (outcome, referral, messages) = Decide(Order(), Facts(Referral(customerId: Referrer), Buyer, shop: DevShop with { Active = false }));
+
+        outcome.ShouldBe(OrderOutcomes.InactiveShop);
+        referral.ShouldBeOfType<Wolverine.Marten.NoOp>();
+        messages.OfType<ReferralCompleted>().ShouldBeEmpty();
     }
 
     [Fact]

@@ -170,6 +170,74 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         (await app.RedisKeysAsync(DevShops.Other)).ShouldContain(otherShopsKey);
     }
 
+    [Theory]
+    [InlineData("/customers/redact")]
+    [InlineData("/shop/redact")]
+    public async Task A_replayed_privacy_webhook_triggered_before_the_replay_window_gets_400_stale_webhook_and_changes_nothing(string route)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 851, 852, ct);
+        using var http = app.CreateHttpClient();
+
+        var replayed = await http.SendAsync(ShopifyWebhooks.SignedWebhook(route, ShopifyWebhooks.Main, CustomerBody(851),
+            triggeredAt: DateTimeOffset.UtcNow.AddHours(-7)), ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), ct); // a wrongly accepted redaction would act within this
+
+        replayed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await replayed.Content.ReadAsStringAsync(ct)).ShouldContain("stale_webhook");
+        (await ReferrerOfAsync(link.ShopId, link.ReferralId, ct)).ShouldBe(link.Referrer);
+        (await app.ReferralAsync(link.ShopId, link.ReferralId, ct)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_data_request_delivered_twice_is_answered_with_the_data_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 855, 856, ct);
+        using var http = app.CreateHttpClient();
+        var webhookId = Guid.NewGuid().ToString();
+
+        var first = await http.SendAsync(ShopifyWebhooks.SignedWebhook("/customers/data_request", ShopifyWebhooks.Main, CustomerBody(855), webhookId), ct);
+        var again = await http.SendAsync(ShopifyWebhooks.SignedWebhook("/customers/data_request", ShopifyWebhooks.Main, CustomerBody(855), webhookId), ct);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await first.Content.ReadAsStringAsync(ct)).ShouldContain(link.ReferralId.ToString());
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await again.Content.ReadAsStringAsync(ct)).ShouldNotContain(link.ReferralId.ToString());
+    }
+
+    [Fact]
+    public async Task A_customer_redaction_delivered_twice_is_recorded_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var link = await ConvertedReferralAsync(ShopifyWebhooks.Main, 857, 858, ct);
+        using var http = app.CreateHttpClient();
+        var webhookId = Guid.NewGuid().ToString();
+
+        var first = await http.SendAsync(ShopifyWebhooks.SignedWebhook("/customers/redact", ShopifyWebhooks.Main, CustomerBody(857), webhookId), ct);
+        var again = await http.SendAsync(ShopifyWebhooks.SignedWebhook("/customers/redact", ShopifyWebhooks.Main, CustomerBody(857), webhookId), ct);
+        await Eventually.ReturnsAsync(() => ReferrerOfAsync(link.ShopId, link.ReferralId, ct), id => id == Guid.Empty, Wait, ct);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        again.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.ProcessedEventAsync(DevShops.Main, webhookId, ct))!.Value.State.ShouldBe("processed");
+    }
+
+    [Fact]
+    public async Task A_privacy_webhook_of_an_uninstalled_shop_is_still_served_because_shopify_sends_shop_redact_after_uninstalling()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var shop = ShopifyWebhooks.NewShop("uninstalled");
+        (await app.PutShopAsync(shop.Id, shop.Domain, active: false, ct)).EnsureSuccessStatusCode();
+        using var http = app.CreateHttpClient();
+        var webhookId = Guid.NewGuid().ToString();
+
+        var redact = await http.SendAsync(ShopifyWebhooks.SignedWebhook("/shop/redact", shop, "{\"shop_id\": 1, \"shop_domain\": \"x\"}", webhookId), ct);
+
+        redact.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.RegisteredShopAsync(shop.Id, ct)).ShouldBe((shop.Domain, false));
+    }
+
     private static string CustomerBody(long shopifyCustomer) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["shop_id"] = 954889,
@@ -178,17 +246,8 @@ public sealed class PrivacyWebhookTests(ReferralsApp app)
         ["orders_requested"] = OrdersRequested,
     });
 
-    private static HttpRequestMessage Signed(string route, ShopifyWebhooks.DevShop shop, string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Shopify-Topic", route.TrimStart('/'));
-        request.Headers.Add("X-Shopify-Shop-Domain", shop.Domain);
-        request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Shopify-Hmac-Sha256", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(shop.Secret), bytes)));
-        return request;
-    }
+    private static HttpRequestMessage Signed(string route, ShopifyWebhooks.DevShop shop, string body) =>
+        ShopifyWebhooks.SignedWebhook(route, shop, body);
 
     private async Task<Guid?> ReferrerOfAsync(Guid shop, Guid referralId, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ namespace Referrals.Service.Tests.Tenancy;
 [Trait("Tier", "Unit")]
 public sealed class ShopTests
 {
-    private static readonly Shop AShop = new(Guid.NewGuid(), "a.myshopify.com", "secret", false, DateTimeOffset.UnixEpoch);
+    private static readonly Shop AShop = new(Guid.NewGuid(), "a.myshopify.com", AllowTestOrders: false, Active: true, DateTimeOffset.UnixEpoch);
 
     [Theory]
     [InlineData(90, 90)]

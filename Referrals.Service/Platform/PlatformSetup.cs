@@ -36,7 +36,7 @@ public static class PlatformSetup
         builder.AddIdempotency();
         builder.AddCallerAuthentication();
         builder.AddCoreClient();
-        builder.AddWebhookRateLimits();
+        builder.AddShopifyWebhooks();
 
         builder.Services.AddGrpc(options => options.Interceptors.Add<AuthorizeShopOfGrpcRequest>());
         builder.Services.AddGrpcHealthChecks();

@@ -13,6 +13,5 @@ public sealed class DevShopsOptions
     {
         public Guid Id { get; set; }
         public string Domain { get; set; } = "";
-        public string WebhookSecret { get; set; } = "";
     }
 }

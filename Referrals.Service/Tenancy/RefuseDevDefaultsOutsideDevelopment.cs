@@ -1,7 +1,7 @@
 namespace Referrals.Service.Tenancy;
 
 /// <summary>
-/// The dev shops' secrets and the dev signing key are public (README). A configuration outside
+/// The dev app secrets (current and previous) and the dev signing key are public (README). A configuration outside
 /// Development that still carries them is a mistake that would open the door: refuse to start.
 /// </summary>
 public static class RefuseDevDefaultsOutsideDevelopment

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Referrals.Service.Tenancy;
 
-/// <summary>Upserts the development shops on start, so F5 and the tests have shops to sign webhooks for.</summary>
+/// <summary>
+/// Registers the development shops (active, no test orders) on start, so F5 and the tests have shops to sign
+/// webhooks for. Development only: <see cref="RefuseDevDefaultsOutsideDevelopment"/> refuses `DevShops:Seed` elsewhere.
+/// </summary>
 public sealed class SeedDevShops(IDocumentStore store, IOptions<DevShopsOptions> options, TimeProvider clock,
     ILogger<SeedDevShops> logger) : IHostedService
 {
@@ -14,7 +17,7 @@ public sealed class SeedDevShops(IDocumentStore store, IOptions<DevShopsOptions>
 
         await using var session = store.LightweightSession();
         foreach (var shop in options.Value.Shops)
-            session.Store(new Shop(shop.Id, shop.Domain, shop.WebhookSecret, AllowTestOrders: false, clock.GetUtcNow()));
+            session.Store(new Shop(shop.Id, shop.Domain, AllowTestOrders: false, Active: true, clock.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
 
         logger.LogInformation("Seeded {ShopCount} development shop(s)", options.Value.Shops.Count);

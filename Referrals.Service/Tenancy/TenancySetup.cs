@@ -10,12 +10,16 @@ public static class TenancySetup
     /// </summary>
     public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureMarten(options => options.Schema.For<Shop>().UniqueIndex(shop => shop.Domain));
+        builder.Services.ConfigureMarten(Registry);
         builder.Services.AddSingleton<ShopDirectory>();
+        builder.Services.AddSingleton<ShopRegistry>();
         builder.Services.Configure<DevShopsOptions>(builder.Configuration.GetSection(DevShopsOptions.Section));
         builder.Services.AddHostedService<SeedDevShops>();
         builder.Services.AddSingleton<ShopRowLevelSecurity>();
         builder.Services.AddHostedService<ApplyShopRowLevelSecurity>();
         return builder;
     }
+
+    /// <summary>The registry's document: one shop per domain.</summary>
+    public static void Registry(StoreOptions options) => options.Schema.For<Shop>().UniqueIndex(shop => shop.Domain);
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Referrals.Service.Webhooks;
 
 /// <summary>
-/// Shopify signs every webhook: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(raw body, the shop's webhook secret)).
+/// Shopify signs every webhook: X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(raw body, the app's client secret)).
 /// Compared in constant time, on the raw bytes, before anything in the body is trusted.
 /// </summary>
 public static class ShopifyWebhookSignature
