@@ -1,7 +1,6 @@
 using FastEndpoints;
 using Marten;
 using Marten.Schema;
-using Referrals.Service.Features.Referrals;
 using Referrals.Service.Caching;
 
 namespace Referrals.Service.Features.Translations;
@@ -18,9 +17,8 @@ public static class TranslationsModule
         builder.Services.AddSingleton<LocalizedMessages>();
         builder.Services.AddOwnedCachePrefix(LocalizedMessages.CachePrefix);
         builder.AddServiceMeter(LocalizedMessages.MeterName);
-        // After Marten's schema is applied (registered earlier): seed first, then the trigger that needs the seed.
+        // Development seed, written by the service as the runtime login (the translations are platform-wide).
         builder.Services.AddHostedService<SeedTranslations>();
-        builder.Services.AddHostedService<ValidateReferralDescription>();
         builder.Services.AddHostedService<PruneTranslationVersionsDaily>();
         return builder;
     }

@@ -21,6 +21,7 @@ public static class OperatorCommands
         ReprocessDlqCommand.Create(),
         ReplayCommand.Create(),
         CleanupTranslationsCommand.Create(),
+        MigrateCommand.Create(),
     };
 
     public static bool Handles(string[] args) =>
