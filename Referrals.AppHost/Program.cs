@@ -60,6 +60,9 @@ var migrate = builder.AddProject<Projects.Referrals_Service>("referrals-migrate"
     .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
     .WithReference(ownerDatabase, connectionName: "referralsdb").WithReference(redis).WithReference(kafka)
     .WaitFor(postgresServer);
+// It listens on nothing: drop the endpoints Aspire infers from the service's Kestrel configuration.
+foreach (var inferred in migrate.Resource.Annotations.OfType<EndpointAnnotation>().ToList())
+    migrate.Resource.Annotations.Remove(inferred);
 
 builder.AddProject<Projects.Referrals_Service>("referrals", options => options.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: ports.Http, targetPort: ports.Http, name: "http", isProxied: false)

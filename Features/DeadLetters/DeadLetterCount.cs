@@ -21,7 +21,7 @@ public sealed class DeadLetterCount : BackgroundService
     public const string Function = $"""
         create or replace function {DocumentStorage.Schema}.count_open_dead_letters() returns bigint
           language sql stable security definer set search_path = pg_catalog, pg_temp
-          as $$ select count(*) from {DocumentStorage.Schema}.mt_doc_dead_letters where reprocessed_at is null $$;
+          as $$ select count(*) from {DocumentStorage.Schema}.mt_doc_dead_letters where reprocessed__at is null $$;
         revoke all on function {DocumentStorage.Schema}.count_open_dead_letters() from public;
         """;
 

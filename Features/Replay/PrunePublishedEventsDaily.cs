@@ -17,7 +17,7 @@ public sealed class PrunePublishedEventsDaily(NpgsqlDataSource database, IConfig
     public const string Function = $"""
         create or replace function {DocumentStorage.Schema}.prune_published_events(cutoff timestamptz) returns bigint
           language sql security definer set search_path = pg_catalog, pg_temp
-          as $$ with pruned as (delete from {DocumentStorage.Schema}.mt_doc_published_events where published_at < cutoff returning 1)
+          as $$ with pruned as (delete from {DocumentStorage.Schema}.mt_doc_published_events where published__at < cutoff returning 1)
                 select count(*) from pruned $$;
         revoke all on function {DocumentStorage.Schema}.prune_published_events(timestamptz) from public;
         """;

@@ -17,7 +17,7 @@ public sealed class ExpireProcessedEvents(NpgsqlDataSource database, TimeProvide
         create or replace function {DocumentStorage.Schema}.expire_processed_events(cutoff timestamptz) returns bigint
           language sql security definer set search_path = pg_catalog, pg_temp
           as $$ with expired as (delete from {DocumentStorage.Schema}.mt_doc_processed_events
-                                 where processed_at is not null and processed_at < cutoff returning 1)
+                                 where processed__at is not null and processed__at < cutoff returning 1)
                 select count(*) from expired $$;
         revoke all on function {DocumentStorage.Schema}.expire_processed_events(timestamptz) from public;
         """;

@@ -68,8 +68,9 @@ public sealed class DatabaseMigration(
         var found = new List<IStatefulResource>(resources);
         foreach (var part in systemParts)
             found.AddRange(await part.FindResources());
-        return found.Where(r => !r.Type.Contains("kafka", StringComparison.OrdinalIgnoreCase)
-            && !r.Type.Contains("marten", StringComparison.OrdinalIgnoreCase)).ToList();
+        return found.Where(r => !IsKafka(r.Type) && !IsKafka(r.Name) && !IsKafka(r.ResourceUri?.ToString())).ToList();
+
+        static bool IsKafka(string? text) => text?.Contains("kafka", StringComparison.OrdinalIgnoreCase) == true;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
