@@ -13,6 +13,8 @@ public static class LocalPostgres
 {
     public const string DatabaseName = "referrals";
     public const string Superuser = "postgres";
+    /// <summary>The service's login, created by its `migrate` step (not the owner, NOBYPASSRLS).</summary>
+    public const string RuntimeLogin = "referrals_runtime";
 
     public static IResourceBuilder<ExecutableResource> AddLocalPostgres(
         this IDistributedApplicationBuilder builder, string name, string dataDirectory, int port, string password)
@@ -32,6 +34,10 @@ public static class LocalPostgres
 
     public static string ConnectionString(int port, string password) =>
         $"Host=127.0.0.1;Port={PortText.Of(port)};Database={DatabaseName};Username={Superuser};Password={password}";
+
+    /// <summary>The runtime login's connection string, without its password (a parameter).</summary>
+    public static string RuntimeConnectionString(string host, string port) =>
+        $"Host={host};Port={port};Database={DatabaseName};Username={RuntimeLogin}";
 
     private static void Initialize(string dataDirectory, string password)
     {

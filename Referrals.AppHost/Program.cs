@@ -5,8 +5,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 var ports = StackPorts.From(builder.Configuration);
 var mode = InfrastructureModeDetection.Pick(builder);
 var postgresPassword = builder.Configuration["Referrals:PostgresPassword"] ?? "referrals-dev-password";
+// The service's own login (README, "Database"): the migration creates it and sets this password.
+var runtimePassword = builder.AddParameter("referrals-runtime-password",
+    builder.Configuration["Referrals:RuntimePassword"] ?? "referrals-runtime-dev-password", secret: true);
 
-IResourceBuilder<IResourceWithConnectionString> database, redis, kafka;
+IResourceBuilder<IResourceWithConnectionString> ownerDatabase, database, redis, kafka;
 IResourceBuilder<IResource> postgresServer, redisServer, kafkaBroker;
 
 if (mode == InfrastructureMode.Local)
@@ -18,8 +21,10 @@ if (mode == InfrastructureMode.Local)
     var localRedis = builder.AddLocalRedis("redis-server", ports.Redis);
     var devBroker = builder.AddKafkaDevBroker("kafka-broker", ports.Kafka, ports.KafkaControl);
 
-    database = builder.AddConnectionString("referralsdb",
+    ownerDatabase = builder.AddConnectionString("referralsdb-owner",
         ReferenceExpression.Create($"{LocalPostgres.ConnectionString(ports.Postgres, postgresPassword)}"));
+    database = builder.AddConnectionString("referralsdb",
+        ReferenceExpression.Create($"{LocalPostgres.RuntimeConnectionString("127.0.0.1", PortText.Of(ports.Postgres))};Password={runtimePassword}"));
     redis = builder.AddConnectionString("redis", ReferenceExpression.Create($"{LocalRedis.ConnectionString(ports.Redis)}"));
     kafka = builder.AddConnectionString("kafka", ReferenceExpression.Create($"{"127.0.0.1:" + PortText.Of(ports.Kafka)}"));
     (postgresServer, redisServer, kafkaBroker) = (localPostgres.AsResource(), localRedis.AsResource(), devBroker.AsResource());
@@ -31,7 +36,10 @@ else
     var containerRedis = builder.AddRedis("redis", ports.Redis);
     var kraft = builder.AddKafkaKraftContainer("kafka", ports.Kafka);
 
-    database = postgres.AddDatabase("referralsdb", LocalPostgres.DatabaseName).AsConnectionString();
+    ownerDatabase = postgres.AddDatabase("referralsdb-owner", LocalPostgres.DatabaseName).AsConnectionString();
+    var endpoint = postgres.Resource.PrimaryEndpoint;
+    database = builder.AddConnectionString("referralsdb", ReferenceExpression.Create(
+        $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Database={LocalPostgres.DatabaseName};Username={LocalPostgres.RuntimeLogin};Password={runtimePassword}"));
     redis = containerRedis.AsConnectionString();
     kafka = kraft.AsConnectionString();
     (postgresServer, redisServer, kafkaBroker) = (postgres.AsResource(), containerRedis.AsResource(), kraft.AsResource());
@@ -41,6 +49,20 @@ var auth = builder.AddDevStub<Projects.Referrals_DevStubs_Auth>("auth-stub", por
 var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
     .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false)
     .WithLoopbackKestrelEndpoint("Control", ports.CoreControl);
+
+// Schema changes run as the owner, once, before the service (which connects as the runtime login and changes none).
+var migrate = builder.AddProject<Projects.Referrals_Service>("referrals-migrate", options => options.ExcludeLaunchProfile = true)
+    .WithArgs("migrate")
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+    .WithEnvironment("Database__RuntimePassword", runtimePassword)
+    // The command builds the service's registrations (never starts them), which name these.
+    .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
+    .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
+    .WithReference(ownerDatabase, connectionName: "referralsdb").WithReference(redis).WithReference(kafka)
+    .WaitFor(postgresServer);
+// It listens on nothing: drop the endpoints Aspire infers from the service's Kestrel configuration.
+foreach (var inferred in migrate.Resource.Annotations.OfType<EndpointAnnotation>().ToList())
+    migrate.Resource.Annotations.Remove(inferred);
 
 builder.AddProject<Projects.Referrals_Service>("referrals", options => options.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: ports.Http, targetPort: ports.Http, name: "http", isProxied: false)
@@ -65,6 +87,7 @@ builder.AddProject<Projects.Referrals_Service>("referrals", options => options.E
     })
     .WithReference(database).WithReference(redis).WithReference(kafka)
     .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
+    .WaitForCompletion(migrate)
     .WithHttpHealthCheck("/ready", endpointName: "http");
 
 // Prometheus scrapes the service and evaluates deploy/prometheus/alerts.yml (README, "Prometheus, alerts and dashboards").

@@ -1,3 +1,5 @@
+using JasperFx;
+
 namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
@@ -5,7 +7,9 @@ namespace Referrals.Service.Features.DeadLetters;
 /// again after a failed reprocessing is the same row, by <c>dlq_id</c>). Three writers, each owning its fields:
 /// <see cref="RecordDeadLetters"/> (what the topic holds: the latest record and its failure), reprocess-dlq
 /// (<see cref="SentOffset"/>: which record it already sent back) and <see cref="MarkDeadLetterReprocessed"/>
-/// (<see cref="ReprocessedAt"/>). Not tenanted: operators look across shops. No payload, no PII.
+/// (<see cref="ReprocessedAt"/>). Tenanted by its shop (<see cref="TenantOf"/>), like every shop's data; the
+/// cluster-wide count goes through <see cref="DeadLetterCount.Function"/> and reprocess-dlq connects as the owner.
+/// No payload, no PII.
 /// </summary>
 public sealed record DeadLetter(
     string Id,
@@ -27,6 +31,9 @@ public sealed record DeadLetter(
 
     /// <summary>When a handler processed it successfully; from then on it no longer counts as a dead letter.</summary>
     public DateTimeOffset? ReprocessedAt { get; init; }
+
+    /// <summary>The row's tenant: its shop, or Marten's default tenant for a dead letter that names none (unreadable).</summary>
+    public static string TenantOf(Guid? shopId) => shopId?.ToString() ?? StorageConstants.DefaultTenantId;
 
     public bool GaveUp => ReprocessedAt is null && Reprocessings >= MaxReprocessings;
 }

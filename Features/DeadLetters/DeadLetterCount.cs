@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using Marten;
+using Npgsql;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.DeadLetters;
 
@@ -9,23 +10,32 @@ namespace Referrals.Service.Features.DeadLetters;
 /// refreshed every <c>DeadLetters:SizeRefreshSeconds</c> (2 s). Every instance exports it, so a query aggregates it with
 /// <c>max()</c> (never <c>sum()</c>, which counts each dead letter once per instance): exporting it from one elected
 /// instance would make the series vanish while that instance is down, exactly when the DLQ alert matters.
+/// The runtime login sees one shop's rows at a time, so the count across shops is <see cref="Function"/>, owned by
+/// the owner (SECURITY DEFINER) and answering a number only.
 /// </summary>
 public sealed class DeadLetterCount : BackgroundService
 {
     public const string MeterName = "Referrals.DeadLetters";
     public const string MetricName = "referrals_dlq_size_total";
 
-    private readonly IDocumentStore _store;
+    public const string Function = $"""
+        create or replace function {DocumentStorage.Schema}.count_open_dead_letters() returns bigint
+          language sql stable security definer set search_path = pg_catalog, pg_temp
+          as $$ select count(*) from {DocumentStorage.Schema}.mt_doc_dead_letters where reprocessed__at is null $$;
+        revoke all on function {DocumentStorage.Schema}.count_open_dead_letters() from public;
+        """;
+
+    private readonly NpgsqlDataSource _database;
     private readonly TimeProvider _clock;
     private readonly ILogger<DeadLetterCount> _logger;
     private readonly TimeSpan _refresh;
     private long _size;
     private bool _known;
 
-    public DeadLetterCount(IMeterFactory meters, IDocumentStore store, TimeProvider clock, IConfiguration configuration,
+    public DeadLetterCount(IMeterFactory meters, NpgsqlDataSource database, TimeProvider clock, IConfiguration configuration,
         ILogger<DeadLetterCount> logger)
     {
-        _store = store;
+        _database = database;
         _clock = clock;
         _logger = logger;
         _refresh = TimeSpan.FromSeconds(configuration.GetValue("DeadLetters:SizeRefreshSeconds", 2.0));
@@ -43,8 +53,8 @@ public sealed class DeadLetterCount : BackgroundService
         {
             try
             {
-                await using var session = _store.QuerySession();
-                Interlocked.Exchange(ref _size, await session.Query<DeadLetter>().CountAsync(d => d.ReprocessedAt == null, stoppingToken));
+                await using var count = _database.CreateCommand($"select {DocumentStorage.Schema}.count_open_dead_letters()");
+                Interlocked.Exchange(ref _size, (long)(await count.ExecuteScalarAsync(stoppingToken))!);
                 _known = true;
             }
             catch (Exception e) when (e is not OperationCanceledException)

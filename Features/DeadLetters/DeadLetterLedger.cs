@@ -14,7 +14,7 @@ public static class DeadLetterLedger
     {
         for (var attempt = 0; ; attempt++)
         {
-            await using var session = store.LightweightSession();
+            await using var session = store.LightweightSession(DeadLetter.TenantOf(record.ShopId));
             var existing = await session.LoadAsync<DeadLetter>(record.Id, ct);
             if (existing is not null && (existing.Partition != record.Partition || existing.Offset >= record.Offset))
                 return existing;
@@ -36,7 +36,7 @@ public static class DeadLetterLedger
             try
             {
                 await session.SaveChangesAsync(ct);
-                return await LoadAsync(store, record.Id, ct) ?? record.ToLedger();
+                return await LoadAsync(store, record.ShopId, record.Id, ct) ?? record.ToLedger();
             }
             catch (JasperFx.DocumentAlreadyExistsException) when (attempt < 3)
             {
@@ -45,18 +45,18 @@ public static class DeadLetterLedger
         }
     }
 
-    public static async Task<DeadLetter?> LoadAsync(IDocumentStore store, string id, CancellationToken ct)
+    public static async Task<DeadLetter?> LoadAsync(IDocumentStore store, Guid? shopId, string id, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(DeadLetter.TenantOf(shopId));
         return await session.LoadAsync<DeadLetter>(id, ct);
     }
 
-    /// <summary>Notes, in one transaction, which record of each dead letter reprocess-dlq sent back.</summary>
-    public static async Task MarkSentAsync(IDocumentStore store, IReadOnlyList<(string Id, long Offset)> sent, CancellationToken ct)
+    /// <summary>Notes, in one transaction, which record of each dead letter reprocess-dlq sent back (as the owner: across shops).</summary>
+    public static async Task MarkSentAsync(IDocumentStore store, IReadOnlyList<(Guid? ShopId, string Id, long Offset)> sent, CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        foreach (var (id, offset) in sent)
-            session.Patch<DeadLetter>(id).Set(d => d.SentOffset, offset);
+        foreach (var (shopId, id, offset) in sent)
+            session.ForTenant(DeadLetter.TenantOf(shopId)).Patch<DeadLetter>(id).Set(d => d.SentOffset, offset);
         await session.SaveChangesAsync(ct);
     }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Referrals.Service.Storage;
 using Wolverine;
 
 namespace Referrals.Service.Features.DeadLetters;
@@ -15,6 +16,7 @@ public static class DeadLettersModule
     public static WebApplicationBuilder AddDeadLetters(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureMarten(Schema);
+        builder.Services.AddDatabaseObjects("dead-letter count", DeadLetterCount.Function);
         builder.Services.AddSingleton<FirstFailures>();
         builder.Services.AddHostedService<RecordDeadLetters>();
         builder.Services.AddHostedService<DeadLetterCount>();
@@ -26,5 +28,6 @@ public static class DeadLettersModule
     /// <summary>The slice's documents, for the service's store and the operator commands' store alike.</summary>
     public static void Schema(StoreOptions options) =>
         options.Schema.For<DeadLetter>().DocumentAlias("dead_letters")
+            .MultiTenanted() // tenant id = shop_id (DeadLetter.TenantOf)
             .Duplicate(d => d.ReprocessedAt!);
 }

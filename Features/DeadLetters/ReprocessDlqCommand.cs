@@ -83,7 +83,7 @@ public static class ReprocessDlqCommand
         using var producer = connections.CreateProducer("referrals-reprocess-dlq");
         var progress = await new PacedSends(producer, request.Rate).SendAsync(toSend,
             m => (Topics.Replay, ForReplay(m.Raw.Message, m.Record)),
-            sent => DeadLetterLedger.MarkSentAsync(store, [.. sent.Select(m => (m.Record.Id, m.Record.Offset))], CancellationToken.None),
+            sent => DeadLetterLedger.MarkSentAsync(store, [.. sent.Select(m => (m.Record.ShopId, m.Record.Id, m.Record.Offset))], CancellationToken.None),
             output, ct);
 
         await progress.DoneAsync(output, ct.IsCancellationRequested);

@@ -14,7 +14,6 @@ public static class PurgeModule
     public static WebApplicationBuilder AddPurge(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureMarten(options => options.Schema.For<AuditPurge>().UseOptimisticConcurrency(true));
-        builder.Services.InitializeMartenWith(new ReferralAuditTrail());
         builder.Services.ConfigureWolverine(options =>
         {
             options.PublishMessage<PurgeShopData>().ToLocalQueue(Queue).UseDurableInbox();

@@ -1,6 +1,4 @@
 using Marten;
-using Marten.Schema;
-using Marten.Storage;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Referrals;
@@ -9,13 +7,15 @@ namespace Referrals.Service.Features.Referrals;
 /// The audit trail of referral status changes: `referrals.referral_audit` (shop, referral, from → to, reason,
 /// correlation_id, time; ids only, no PII), written by a PostgreSQL trigger on Marten's referral table. A trigger,
 /// not application code, so that no code path (another slice, a migration, a hand-written fix) changes a status
-/// without leaving its entry. Created on start, after Marten has applied its schema and before Wolverine runs.
+/// without leaving its entry. A tenant table under the shop policy, like the referrals it follows (the trigger runs as
+/// the writer, for the writer's shop). Created by `migrate`, after Marten's schema.
 /// </summary>
-public sealed class ReferralAuditTrail : IInitialData
+public static class ReferralAuditTrail
 {
-    public const string Table = $"{DocumentStorage.Schema}.referral_audit";
+    public const string TableName = "referral_audit";
+    public const string Table = $"{DocumentStorage.Schema}.{TableName}";
 
-    private const string Ddl = $"""
+    public const string Ddl = $"""
         create table if not exists {Table} (
             id bigserial primary key,
             tenant_id varchar not null,
@@ -51,13 +51,4 @@ public sealed class ReferralAuditTrail : IInitialData
     /// <summary>Queues the deletion of a shop's audit entries in the session's transaction.</summary>
     public static void EraseShop(IDocumentSession db, Guid shopId) =>
         db.QueueSqlCommand($"delete from {Table} where tenant_id = ?", shopId.ToString());
-
-    public async Task Populate(IDocumentStore store, CancellationToken cancellation)
-    {
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-        await connection.OpenAsync(cancellation);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Ddl;
-        await command.ExecuteNonQueryAsync(cancellation);
-    }
 }

@@ -2,6 +2,7 @@ using Marten;
 using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Referrals.Service.Messaging;
+using Referrals.Service.Storage;
 using Referrals.Service.Tenancy;
 using Wolverine;
 using Wolverine.Kafka;
@@ -26,12 +27,12 @@ public static class ReferralsModule
             .Duplicate(r => r.CustomerId)
             // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
             .UseOptimisticConcurrency(true));
-        builder.Services.AddShopIsolatedTable(Table);
         builder.Services.AddOwnedCachePrefix(ReferralStatusCache.Prefix);
         // Two triggers on the referral table, so no code path changes a referral without them: the audit trail of
         // status changes, and the check that the status's description is translated in every locale.
-        builder.Services.InitializeMartenWith(new ReferralAuditTrail());
-        builder.Services.AddHostedService<ValidateReferralDescription>();
+        builder.Services.AddDatabaseObjects("referral audit trail", ReferralAuditTrail.Ddl);
+        builder.Services.AddShopIsolatedTable(ReferralAuditTrail.TableName);
+        builder.Services.AddDatabaseObjects("referral description check", ValidateReferralDescription.Sql);
 
         builder.Services.AddSingleton<ReferralMetrics>();
         builder.AddServiceMeter(ReferralMetrics.MeterName);

@@ -1,4 +1,3 @@
-using Npgsql;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Referrals;
@@ -6,13 +5,13 @@ namespace Referrals.Service.Features.Referrals;
 /// <summary>
 /// The seed's `trg_validate_description`, as a real trigger: a referral row may only be written when its
 /// description (the key of its status) is translated in every supported locale. It lives in the database
-/// so that no code path — a handler, a migration, a psql session — can write a referral without one.
+/// so that no code path — a handler, a migration, a psql session — can write a referral without one. Created by `migrate`.
 /// </summary>
-public sealed class ValidateReferralDescription(NpgsqlDataSource database) : IHostedService
+public static class ValidateReferralDescription
 {
     private const string Schema = DocumentStorage.Schema;
 
-    private static readonly string Sql = $"""
+    public const string Sql = $"""
         create or replace function {Schema}.validate_referral_description() returns trigger language plpgsql as $$
         declare
           -- The document's enum may be stored as InProgress or in_progress: both name the key referral.status.in_progress.
@@ -30,12 +29,4 @@ public sealed class ValidateReferralDescription(NpgsqlDataSource database) : IHo
         create trigger trg_validate_description before insert or update on {Schema}.mt_doc_referral
           for each row execute function {Schema}.validate_referral_description();
         """;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand(Sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -10,7 +10,7 @@ namespace Referrals.Service.Features.Replay;
 /// `published_events`: the ledger of the events this service published (referral.completed, referral.task,
 /// cache.invalidate), written by <see cref="RecordPublishedEvents"/> in the transaction that queued them in the
 /// outbox, so an event is in the ledger exactly when it was sent. `replay` re-emits from here. The payload is the
-/// wire JSON as it went out (customer ids only, no PII). Not tenanted: operators replay across shops.
+/// wire JSON as it went out (customer ids only, no PII). Tenanted by its shop: the handler's session, which is the shop's.
 /// </summary>
 public sealed record PublishedEvent(
     Guid Id,

@@ -95,7 +95,7 @@ public static class ReplayCommand
 
     private static async Task<IReadOnlyList<PublishedEvent>> MatchingAsync(IDocumentStore store, EventFilter filter, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(filter.Shop!.Value.ToString()); // required (checked above)
         var query = session.Query<PublishedEvent>().Where(e => e.ShopId == filter.Shop);
         if (filter.EventType is { } type)
             query = query.Where(e => e.EventType == type);

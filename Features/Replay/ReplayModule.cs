@@ -1,4 +1,5 @@
 using Marten;
+using Referrals.Service.Storage;
 using Wolverine;
 using Wolverine.Kafka;
 using Referrals.Service.Messaging;
@@ -16,6 +17,7 @@ public static class ReplayModule
     public static WebApplicationBuilder AddReplay(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureMarten(Schema);
+        builder.Services.AddDatabaseObjects("published-events pruning", PrunePublishedEventsDaily.Function);
         builder.Services.AddSingleton<ReplayPace>();
         builder.Services.AddHostedService<PrunePublishedEventsDaily>();
 
@@ -36,6 +38,7 @@ public static class ReplayModule
     public static void Schema(StoreOptions options)
     {
         options.Schema.For<PublishedEvent>().DocumentAlias("published_events")
+            .MultiTenanted() // tenant id = shop_id
             .Duplicate(e => e.ShopId)
             .Duplicate(e => e.PublishedAt);
         options.Schema.For<ReplayRun>().DocumentAlias("replay_runs");

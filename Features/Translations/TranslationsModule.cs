@@ -4,6 +4,7 @@ using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Caching;
+using Referrals.Service.Storage;
 using Referrals.Service.Tenancy;
 
 namespace Referrals.Service.Features.Translations;
@@ -29,15 +30,14 @@ public static class TranslationsModule
                 .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_translation_overrides_shop_id_key_locale_version",
                     TenancyScope.PerTenant, t => t.Key, t => t.Locale, t => t.Version);
         });
-        builder.Services.AddShopIsolatedTable(OverridesTable);
 
         builder.Services.AddSingleton<LocalizedMessages>();
         builder.Services.AddOwnedCachePrefix(LocalizedMessages.CachePrefix);
         builder.AddServiceMeter(LocalizedMessages.MeterName);
-        // After Marten's schema is applied (registered earlier): seed first, then the trigger that needs the seed.
+        // Development seed, written by the service as the runtime login (the translations are platform-wide).
         builder.Services.AddHostedService<SeedTranslations>();
-        builder.Services.AddHostedService<ValidateReferralDescription>();
         builder.Services.AddHostedService<PruneTranslationVersionsDaily>();
+        builder.Services.AddDatabaseObjects("prune_translation_overrides", PruneTranslationVersionsDaily.OverridesFunction);
         return builder;
     }
 }

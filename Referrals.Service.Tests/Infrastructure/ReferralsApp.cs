@@ -44,6 +44,9 @@ public sealed class ReferralsApp : IAsyncLifetime
 
     public string DatabaseConnectionString =>
         $"Host=127.0.0.1;Port={Ports.Postgres};Database=referrals;Username=postgres;Password=referrals-dev-password";
+    /// <summary>The service's own login (the migration's, under row-level security): what the service sees.</summary>
+    public string RuntimeConnectionString =>
+        $"Host=127.0.0.1;Port={Ports.Postgres};Database=referrals;Username=referrals_runtime;Password=referrals-runtime-dev-password;Pooling=false";
     public string RedisConnectionString => $"127.0.0.1:{Ports.Redis}";
     public string KafkaBootstrap => $"127.0.0.1:{Ports.Kafka}";
     public Uri HttpAddress => new($"http://127.0.0.1:{Ports.Http}");

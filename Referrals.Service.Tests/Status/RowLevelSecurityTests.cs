@@ -15,9 +15,9 @@ public sealed class RowLevelSecurityTests(ReferralsApp app)
         await app.CreateReferralAsync(DevShops.Main, DevShops.Customer(DevShops.Main, 50), ct);
         await app.CreateReferralAsync(DevShops.Other, DevShops.Customer(DevShops.Other, 50), ct);
 
-        var asOwner = await TenantsVisibleAsync(runtimeRole: false, shop: null, ct);
-        var withoutContext = await TenantsVisibleAsync(runtimeRole: true, shop: null, ct);
-        var asMainShop = await TenantsVisibleAsync(runtimeRole: true, shop: DevShops.Main, ct);
+        var asOwner = await TenantsVisibleAsync(runtimeLogin: false, shop: null, ct);
+        var withoutContext = await TenantsVisibleAsync(runtimeLogin: true, shop: null, ct);
+        var asMainShop = await TenantsVisibleAsync(runtimeLogin: true, shop: DevShops.Main, ct);
 
         asOwner.ShouldContain(DevShops.Main.ToString());
         asOwner.ShouldContain(DevShops.Other.ToString());
@@ -30,7 +30,7 @@ public sealed class RowLevelSecurityTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         var created = await app.CreateReferralAsync(DevShops.Main, DevShops.Customer(DevShops.Main, 51), ct);
-        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(app.RuntimeConnectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await EnterAsync(connection, transaction, DevShops.Main, ct);
@@ -77,13 +77,13 @@ public sealed class RowLevelSecurityTests(ReferralsApp app)
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<List<string>> TenantsVisibleAsync(bool runtimeRole, Guid? shop, CancellationToken ct)
+    private async Task<List<string>> TenantsVisibleAsync(bool runtimeLogin, Guid? shop, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(app.DatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(runtimeLogin ? app.RuntimeConnectionString : app.DatabaseConnectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (runtimeRole)
-            await EnterAsync(connection, transaction, shop, ct);
+        if (shop is not null)
+            await EnterAsync(connection, transaction, shop.Value, ct);
         await using var query = new NpgsqlCommand("select distinct tenant_id from referrals.mt_doc_referral order by 1", connection, transaction);
         await using var reader = await query.ExecuteReaderAsync(ct);
         var tenants = new List<string>();
@@ -92,14 +92,11 @@ public sealed class RowLevelSecurityTests(ReferralsApp app)
         return tenants;
     }
 
-    /// <summary>What the service does for a shop's read: the runtime role, and the shop when there is one.</summary>
-    private static async Task EnterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid? shop, CancellationToken ct)
+    /// <summary>What the service does for a shop's read: names the shop for the transaction.</summary>
+    private static async Task EnterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid shop, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(shop is null
-            ? "set local role referrals_runtime"
-            : "set local role referrals_runtime; select set_config('app.shop_id', @shop, true)", connection, transaction);
-        if (shop is not null)
-            command.Parameters.AddWithValue("shop", shop.ToString()!);
+        await using var command = new NpgsqlCommand("select set_config('app.shop_id', @shop, true)", connection, transaction);
+        command.Parameters.AddWithValue("shop", shop.ToString());
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,15 +1,26 @@
-using Marten;
+using Npgsql;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Idempotency;
 
 /// <summary>
 /// The seed's 24 h TTL on processed_events, as a scheduled cleanup: rows of events processed more than 24 h
-/// ago are deleted, for every shop. Accepted events still waiting for processing are kept.
+/// ago are deleted, for every shop (through <see cref="Function"/>, SECURITY DEFINER, owned by the owner: the runtime
+/// login sees one shop at a time). Accepted events still waiting for processing are kept.
 /// </summary>
-public sealed class ExpireProcessedEvents(IDocumentStore store, TimeProvider clock, ILogger<ExpireProcessedEvents> logger)
+public sealed class ExpireProcessedEvents(NpgsqlDataSource database, TimeProvider clock, ILogger<ExpireProcessedEvents> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+
+    public const string Function = $"""
+        create or replace function {DocumentStorage.Schema}.expire_processed_events(cutoff timestamptz) returns bigint
+          language sql security definer set search_path = pg_catalog, pg_temp
+          as $$ with expired as (delete from {DocumentStorage.Schema}.mt_doc_processed_events
+                                 where processed__at is not null and processed__at < cutoff returning 1)
+                select count(*) from expired $$;
+        revoke all on function {DocumentStorage.Schema}.expire_processed_events(timestamptz) from public;
+        """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,8 +42,8 @@ public sealed class ExpireProcessedEvents(IDocumentStore store, TimeProvider clo
     public async Task ExpireAsync(CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow() - ProcessedEvent.Retention;
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.ProcessedAt != null && e.ProcessedAt < cutoff);
-        await session.SaveChangesAsync(ct);
+        await using var expire = database.CreateCommand($"select {DocumentStorage.Schema}.expire_processed_events(@cutoff)");
+        expire.Parameters.AddWithValue("cutoff", cutoff);
+        await expire.ExecuteScalarAsync(ct);
     }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Idempotency;
 
@@ -11,6 +12,7 @@ public static class IdempotencySetup
             .MultiTenanted() // tenant id = shop_id
             .Duplicate(e => e.ProcessedAt!));
         builder.Services.AddSingleton<RecentEvents>();
+        builder.Services.AddDatabaseObjects("processed-events expiry", ExpireProcessedEvents.Function);
         builder.Services.AddHostedService<ExpireProcessedEvents>();
         return builder;
     }

@@ -22,6 +22,7 @@ public static class OperatorCommands
         ReplayCommand.Create(),
         CleanupTranslationsCommand.Create(),
         Tenancy.ShopsCommand.Create(),
+        MigrateCommand.Create(),
     };
 
     public static bool Handles(string[] args) =>

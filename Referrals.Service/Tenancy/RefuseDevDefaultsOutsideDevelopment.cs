@@ -7,7 +7,8 @@ namespace Referrals.Service.Tenancy;
 public static class RefuseDevDefaultsOutsideDevelopment
 {
     private static readonly string[] PublicDevSecrets =
-        ["dev-webhook-secret", "other-webhook-secret", "dev-signing-key-change-me-0123456789abcdef"];
+        ["dev-webhook-secret", "other-webhook-secret", "dev-signing-key-change-me-0123456789abcdef",
+         "referrals-runtime-dev-password"];
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)
     {

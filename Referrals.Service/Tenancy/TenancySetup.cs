@@ -6,7 +6,7 @@ public static class TenancySetup
 {
     /// <summary>
     /// The shop registry (global: a webhook names its shop by domain before any tenant is known), the development
-    /// shops, and row-level security by shop. Call after the storage: the policies need Marten's tables.
+    /// shops, and row-level security by shop (its objects are created by `migrate`).
     /// </summary>
     public static WebApplicationBuilder AddTenancy(this WebApplicationBuilder builder)
     {
@@ -16,7 +16,6 @@ public static class TenancySetup
         builder.Services.Configure<DevShopsOptions>(builder.Configuration.GetSection(DevShopsOptions.Section));
         builder.Services.AddHostedService<SeedDevShops>();
         builder.Services.AddSingleton<ShopRowLevelSecurity>();
-        builder.Services.AddHostedService<ApplyShopRowLevelSecurity>();
         return builder;
     }
 

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Referrals.Service.Features.Conversions;
+using Referrals.Service.Features.DeadLetters;
+using Referrals.Service.Features.Purge;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Features.Replay;
+using Referrals.Service.Features.StatusReads;
+using Referrals.Service.Features.Tiers;
+using Referrals.Service.Features.Translations;
+using Referrals.Service.Platform;
+using Referrals.Service.Storage;
+
+namespace Referrals.Service.Operator;
+
+/// <summary>
+/// `migrate`: applies the schema (<see cref="DatabaseMigration"/>) as the owner (ConnectionStrings__referralsdb is
+/// the owner's here) and exits. It builds the service's own registrations, never starts them, so the migration
+/// knows every document and database object the slices register.
+/// </summary>
+public static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("migrate", "Apply the database schema, policies and the runtime login, as the owner (idempotent).");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var service = BuildService();
+            await service.Services.GetRequiredService<DatabaseMigration>().RunAsync(Console.Out, ct);
+            await Console.Out.WriteLineAsync("migrated");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The same slices as Program.cs, in the same order: a slice added there is added here.</summary>
+    private static WebApplication BuildService()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.AddReferralsPlatform();
+        builder.AddTranslations();
+        builder.AddReferrals();
+        builder.AddConversions();
+        builder.AddStatus();
+        builder.AddTiers();
+        builder.AddPurge();
+        builder.AddDeadLetters();
+        builder.AddReplay();
+        builder.Services.AddSingleton<DatabaseMigration>();
+        return builder.Build();
+    }
+}
