@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Marten;
 using Referrals.Service.Auth;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -12,6 +13,7 @@ public sealed class GetBonusPolicy(IDocumentStore store) : Endpoint<GetBonusPoli
     public override void Configure()
     {
         Get(BonusPolicyRoute.Template);
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.AdminPolicy));
         Policies(AccessPolicies.MerchantReader);
     }
 

@@ -2,6 +2,7 @@ using FastEndpoints;
 using FluentValidation;
 using Marten;
 using Referrals.Service.Auth;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Tiers;
 
@@ -39,6 +40,7 @@ public sealed class PutBonusPolicy(IDocumentStore store, TimeProvider clock) : E
     public override void Configure()
     {
         Put(BonusPolicyRoute.Template);
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.AdminPolicy));
         // Authorized before binding and validation: another shop's token hears 403, never what was wrong in the body.
         Policies(AccessPolicies.MerchantAdmin);
     }

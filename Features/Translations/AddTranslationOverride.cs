@@ -7,6 +7,7 @@ using Wolverine.Marten;
 using Referrals.Service.Caching;
 using Referrals.Service.Messaging;
 using Referrals.Service.Correlation;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -65,6 +66,7 @@ public sealed class AddTranslationOverrideEndpoint(IMessageBus bus, CacheEntries
     public override void Configure()
     {
         Post("/admin/shops/{shopId}/translations");
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.AdminPolicy));
         Policies(AccessPolicies.MerchantAdmin);
     }
 

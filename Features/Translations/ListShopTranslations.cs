@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Marten;
 using Referrals.Service.Auth;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -26,6 +27,7 @@ public sealed class ListShopTranslationsEndpoint(IDocumentStore store) : Endpoin
     public override void Configure()
     {
         Get("/admin/shops/{shopId}/translations");
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.AdminPolicy));
         Policies(AccessPolicies.MerchantAdmin);
     }
 

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using Marten;
 using Referrals.Service.Auth;
+using Referrals.Service.Webhooks;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -32,6 +33,7 @@ public sealed class ListTranslationsEndpoint(IQuerySession db) : Endpoint<ListTr
     public override void Configure()
     {
         Get("/admin/translations");
+        Options(route => route.RequireRateLimiting(WebhookRateLimits.AdminPolicy));
         Policies(AccessPolicies.PlatformOperator);
     }
 
