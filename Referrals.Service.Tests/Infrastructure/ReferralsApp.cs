@@ -55,12 +55,17 @@ public sealed class ReferralsApp : IAsyncLifetime
     public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
     public Uri PrometheusAddress => new($"http://127.0.0.1:{Ports.Prometheus}");
 
+    public const int AdminPerIpPerSecond = 200;
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
             [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
-             $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}", $"--Referrals:Service:Telemetry:SpanFile={SpanFile}"],
+             $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}", $"--Referrals:Service:Telemetry:SpanFile={SpanFile}",
+             // Every admin call of the suite comes from 127.0.0.1: the admin limit is raised so they do not meet it, and
+             // the test of the limit bursts beyond this.
+             $"--Referrals:Service:Admin:PerIpPerSecond={AdminPerIpPerSecond}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
 
