@@ -1,11 +1,4 @@
-using Referrals.Service.Features.Conversions;
-using Referrals.Service.Features.DeadLetters;
-using Referrals.Service.Features.StatusReads;
-using Referrals.Service.Features.Purge;
-using Referrals.Service.Features.Referrals;
-using Referrals.Service.Features.Replay;
-using Referrals.Service.Features.Tiers;
-using Referrals.Service.Features.Translations;
+using Referrals.Service.Features;
 using Referrals.Service.Platform;
 using Referrals.Service.Operator;
 
@@ -15,19 +8,12 @@ if (OperatorCommands.Handles(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddReferralsPlatform();
-builder.AddTranslations(); // before Referrals: the description trigger reads the seeded texts
-builder.AddReferrals();
-builder.AddConversions();
-builder.AddStatus();
-builder.AddTiers();
-builder.AddPurge();
-builder.AddDeadLetters();
-builder.AddReplay();
+builder.AddSlices();
 
 var app = builder.Build();
 
 app.MapReferralsPlatform();
-app.MapReferrals();
+app.MapSlices();
 
 await app.RunAsync();
 return 0;

@@ -1,12 +1,5 @@
 using System.CommandLine;
-using Referrals.Service.Features.Conversions;
-using Referrals.Service.Features.DeadLetters;
-using Referrals.Service.Features.Purge;
-using Referrals.Service.Features.Referrals;
-using Referrals.Service.Features.Replay;
-using Referrals.Service.Features.StatusReads;
-using Referrals.Service.Features.Tiers;
-using Referrals.Service.Features.Translations;
+using Referrals.Service.Features;
 using Referrals.Service.Platform;
 using Referrals.Service.Storage;
 
@@ -32,19 +25,12 @@ public static class MigrateCommand
         return command;
     }
 
-    /// <summary>The same slices as Program.cs, in the same order: a slice added there is added here.</summary>
+    /// <summary>The service's own registrations (<see cref="Slices"/>), built but never started.</summary>
     private static WebApplication BuildService()
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddReferralsPlatform();
-        builder.AddTranslations();
-        builder.AddReferrals();
-        builder.AddConversions();
-        builder.AddStatus();
-        builder.AddTiers();
-        builder.AddPurge();
-        builder.AddDeadLetters();
-        builder.AddReplay();
+        builder.AddSlices();
         builder.Services.AddSingleton<DatabaseMigration>();
         return builder.Build();
     }
