@@ -85,10 +85,28 @@ public sealed class ReferralsApp : IAsyncLifetime
     public Task StopResourceAsync(string resource, CancellationToken ct) =>
         App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
 
+    /// <summary>
+    /// Starts a stopped resource and waits until the service is ready again: its clients have reconnected (a Redis
+    /// client reconnects with a backoff, and until then destructive calls fail closed on the jti blacklist), so the
+    /// next test does not meet the outage this one made.
+    /// </summary>
     public async Task StartResourceAsync(string resource, CancellationToken ct)
     {
         await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+        using var http = CreateHttpClient();
+        await Eventually.ReturnsAsync(async () =>
+        {
+            try
+            {
+                using var ready = await http.GetAsync("/ready", ct);
+                return ready.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, isReady => isReady, TimeSpan.FromSeconds(60), ct);
     }
 
     /// <summary>
