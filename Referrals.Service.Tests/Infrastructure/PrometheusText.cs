@@ -14,4 +14,23 @@ public static class PrometheusText
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') is var end and > 0 ? end + 1 : metric.Length)..].Trim().Split(' ')[0],
                 CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// A baseline taken once the sample has stood still for <paramref name="still"/>: work an earlier test left in
+    /// flight (a retried order, a late conversion) is counted before the baseline, not inside this test's delta.
+    /// </summary>
+    public static async Task<double> QuietSampleAsync(this HttpClient http, string metric, TimeSpan still, CancellationToken ct,
+        params (string Name, string Value)[] labels)
+    {
+        var sample = await http.SampleAsync(metric, ct, labels);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            await Task.Delay(still, ct);
+            var again = await http.SampleAsync(metric, ct, labels);
+            if (again == sample)
+                return sample;
+            sample = again;
+        }
+        return sample;
+    }
 }

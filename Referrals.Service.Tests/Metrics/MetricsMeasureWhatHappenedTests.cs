@@ -44,8 +44,8 @@ public sealed class MetricsMeasureWhatHappenedTests(ReferralsApp app)
         var ct = TestContext.Current.CancellationToken;
         using var http = app.CreateHttpClient();
         var webhookId = Guid.NewGuid().ToString();
-        var noReferral = await http.SampleAsync("referrals_orders_total", ct, ("outcome", "no_referral"));
-        var conversions = await http.SampleAsync("referrals_conversions_total", ct);
+        var noReferral = await http.QuietSampleAsync("referrals_orders_total", Settle, ct, ("outcome", "no_referral"));
+        var conversions = await http.QuietSampleAsync("referrals_conversions_total", Settle, ct);
 
         var response = await http.PostOrderAsync(ShopifyWebhooks.Main, ShopifyWebhooks.Order(shopifyCustomer: 63, discountCode: "SUMMER10"), webhookId, ct);
         await Eventually.ReturnsAsync(() => app.ProcessedEventAsync(ShopifyWebhooks.Main.Id, webhookId, ct),
