@@ -1,3 +1,4 @@
+using Referrals.Service.Caching;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime;
@@ -57,4 +58,14 @@ public static class ErrorPolicies
             runtime.Services.GetRequiredService<FirstFailures>().Note(failed.Id);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// For work that needs Redis to finish (dropping a cache entry, erasing keys), before the handler's final rule:
+    /// while Redis is away (<see cref="RedisBreaker.IsRedisAway"/>: no connection, a timeout, the breaker open) the
+    /// message waits and is retried after 0.5, 1 and 2 s, then every 5 s for as long as it takes. Redis being away is
+    /// not the message's fault, so it never makes a dead letter; an error reply (NOPERM) falls through to the next rule.
+    /// </summary>
+    public static void RetryWhileRedisAway(HandlerChain chain) =>
+        chain.OnException(RedisBreaker.IsRedisAway, "Redis away")
+            .ScheduleRetryIndefinitely(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
 }

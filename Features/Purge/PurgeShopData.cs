@@ -28,17 +28,20 @@ public static class PurgeShopDataHandler
 
     public static string NoticeKey(Guid shopId) => $"audit:{shopId}:*";
 
-    public static void Configure(HandlerChain chain) =>
+    public static void Configure(HandlerChain chain)
+    {
+        ErrorPolicies.RetryWhileRedisAway(chain);
         ErrorPolicies.RetryUntilDone(chain);
+    }
 
-    public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis,
+    public static async Task<(IMartenOp, OutgoingMessages)> Handle(PurgeShopData purge, IDocumentSession db, IConnectionMultiplexer redis, RedisBreaker breaker,
         ShopDirectory shops, Envelope envelope, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var latest = await db.LoadAsync<AuditPurge>(purge.ShopId, ct);
         if (latest is not { State: PurgeState.Running } || latest.PurgeId != purge.PurgeId)
             return (MartenOps.Nothing(), []); // already done (a redelivery)
 
-        var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), purge.ShopId);
+        var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), breaker, purge.ShopId);
         var shop = purge.ShopId.ToString();
         ReferralAuditTrail.EraseShop(db, purge.ShopId);
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));

@@ -1,4 +1,5 @@
 using Marten;
+using Referrals.Service.Caching;
 using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
@@ -19,15 +20,19 @@ public sealed record RedactCustomer(Guid ShopId, Guid CustomerId);
 /// </summary>
 public static class RedactCustomerHandler
 {
-    public static void Configure(HandlerChain chain) =>
+    public static void Configure(HandlerChain chain)
+    {
+        ErrorPolicies.RetryWhileRedisAway(chain);
         ErrorPolicies.RetryUntilDone(chain);
+    }
 
-    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactCustomer redact, IDocumentSession db, IConnectionMultiplexer redis,
+    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactCustomer redact, IDocumentSession db, IConnectionMultiplexer redis, RedisBreaker breaker,
         ILogger logger, CancellationToken ct)
     {
         var referrals = await ReferralQueries.OfCustomerAsync(db, redact.CustomerId, ct);
         if (referrals.Count > 0)
-            await redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey(ReferralStatusCache.Key(redact.ShopId, r.Id)))]);
+            await breaker.RunAsync(() =>
+                redis.GetDatabase().KeyDeleteAsync([.. referrals.Select(r => new RedisKey(ReferralStatusCache.Key(redact.ShopId, r.Id)))]));
 
         // The published-events ledger names customers too: what replay could re-emit about them goes as well.
         var customerId = redact.CustomerId.ToString();

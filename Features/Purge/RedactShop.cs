@@ -1,4 +1,5 @@
 using Marten;
+using Referrals.Service.Caching;
 using Referrals.Service.Features.DeadLetters;
 using Referrals.Service.Features.Replay;
 using Referrals.Service.Features.Tiers;
@@ -20,12 +21,15 @@ public sealed record RedactShop(Guid ShopId);
 /// </summary>
 public static class RedactShopHandler
 {
-    public static void Configure(HandlerChain chain) =>
-        ErrorPolicies.RetryUntilDone(chain);
-
-    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactShop redact, IDocumentSession db, IConnectionMultiplexer redis, ILogger logger)
+    public static void Configure(HandlerChain chain)
     {
-        var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), redact.ShopId);
+        ErrorPolicies.RetryWhileRedisAway(chain);
+        ErrorPolicies.RetryUntilDone(chain);
+    }
+
+    public static async Task<(IMartenOp, IMartenOp)> Handle(RedactShop redact, IDocumentSession db, IConnectionMultiplexer redis, RedisBreaker breaker, ILogger logger)
+    {
+        var erasedKeys = await ShopRedisKeys.EraseAsync(redis.GetDatabase(), breaker, redact.ShopId);
         var shop = redact.ShopId.ToString();
         ReferralAuditTrail.EraseShop(db, redact.ShopId);
         db.DeleteWhere<ProcessedEvent>(e => e.AnyTenant() && e.TenantIsOneOf(shop));

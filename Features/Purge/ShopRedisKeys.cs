@@ -1,4 +1,5 @@
 using System.Globalization;
+using Referrals.Service.Caching;
 using StackExchange.Redis;
 
 namespace Referrals.Service.Features.Purge;
@@ -14,8 +15,8 @@ public static class ShopRedisKeys
     public static IReadOnlyList<string> Patterns(Guid shopId) =>
         [$"referral:{shopId}:*", $"processed:{shopId}:*", $"rate_limit:{shopId}:*"];
 
-    /// <summary>Deletes them; throws when Redis cannot answer (the purge is retried, never reported done).</summary>
-    public static async Task<long> EraseAsync(IDatabase redis, Guid shopId)
+    /// <summary>Deletes them, each command through the breaker; throws when Redis cannot answer (the purge is retried, never reported done).</summary>
+    public static async Task<long> EraseAsync(IDatabase redis, RedisBreaker breaker, Guid shopId)
     {
         long erased = 0;
         foreach (var pattern in Patterns(shopId))
@@ -23,11 +24,12 @@ public static class ShopRedisKeys
             var cursor = "0";
             do
             {
-                var page = (RedisResult[])(await redis.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", PageSize.ToString(CultureInfo.InvariantCulture)))!;
+                var page = (RedisResult[])(await breaker.RunAsync(() =>
+                    redis.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", PageSize.ToString(CultureInfo.InvariantCulture))))!;
                 cursor = (string)page[0]!;
                 var keys = ((RedisResult[])page[1]!).Select(key => new RedisKey((string)key!)).ToArray();
                 if (keys.Length > 0)
-                    erased += await redis.KeyDeleteAsync(keys);
+                    erased += await breaker.RunAsync(() => redis.KeyDeleteAsync(keys));
             }
             while (cursor != "0");
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Caching.Memory;
 using Referrals.Contracts.Auth.V1;
+using Referrals.Service.Caching;
 using StackExchange.Redis;
 
 namespace Referrals.Service.Auth;
@@ -18,15 +19,13 @@ namespace Referrals.Service.Auth;
 public sealed class ValidateCallerToken(
     AuthService.AuthServiceClient auth,
     IConnectionMultiplexer redis,
+    RedisBreaker breaker,
     TimeProvider clock,
     ILogger<ValidateCallerToken> logger) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RefusalCachedFor = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AuthDeadline = TimeSpan.FromSeconds(3);
-
-    /// <summary>A hung Redis must not hold a request: past this the blacklist counts as unavailable.</summary>
-    public static readonly TimeSpan BlacklistTimeout = TimeSpan.FromMilliseconds(250);
 
     private const int CacheEntries = 20_000;
 
@@ -110,26 +109,20 @@ public sealed class ValidateCallerToken(
     {
         try
         {
-            if (!redis.IsConnected)
-                return Unknown(null);
-            return await redis.GetDatabase().KeyExistsAsync($"jwt_blacklist:{jti}").WaitAsync(BlacklistTimeout)
+            // A hung Redis must not hold a request: the breaker bounds the wait and skips Redis while it is away.
+            return await breaker.RunAsync(() => redis.GetDatabase().KeyExistsAsync($"jwt_blacklist:{jti}"))
                 ? Revocation.Revoked
                 : Revocation.NotRevoked;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (RedisException e)
         {
-            // RedisTimeoutException is a TimeoutException, not a RedisException: a hung Redis is an absent one.
-            return Unknown(e);
+            // Revocations are written to Redis; with Redis away, Auth's own validation (signature, expiry) decides for
+            // reads, and destructive calls are refused (RevocationKnown). The breaker logs the outage once, not per call.
+            if (e is not RedisUnavailableException { SkippedByBreaker: true })
+                logger.LogWarning("JWT blacklist unavailable ({Reason}); destructive calls are refused until it answers",
+                    e.InnerException?.GetType().Name ?? e.GetType().Name);
+            return Revocation.Unknown;
         }
-    }
-
-    private Revocation Unknown(Exception? e)
-    {
-        // Revocations are written to Redis; with Redis away, Auth's own validation (signature, expiry) decides for
-        // reads, and destructive calls are refused (RevocationKnown).
-        logger.LogWarning("JWT blacklist unavailable ({Reason}); destructive calls are refused until it answers",
-            e?.GetType().Name ?? "not connected");
-        return Revocation.Unknown;
     }
 
     private RpcException Refuse(string cacheKey, string reason)

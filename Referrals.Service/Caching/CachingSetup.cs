@@ -1,5 +1,6 @@
 using Referrals.Service.Messaging;
 using Referrals.Service.Platform;
+using StackExchange.Redis;
 using Wolverine;
 using Wolverine.Kafka;
 
@@ -16,9 +17,22 @@ public static class CachingSetup
     /// <summary>Redis for the caches, and the `cache.invalidate` routes that keep every holder's copy honest.</summary>
     public static WebApplicationBuilder AddCaching(this WebApplicationBuilder builder)
     {
-        builder.AddRedisClient(InfrastructureSettings.Redis, settings => settings.DisableTracing = false,
+        var breaker = RedisBreakerOptions.From(builder.Configuration);
+        var connectTimeout = builder.Configuration.GetValue("Redis:ConnectTimeoutMilliseconds", 1000);
+        builder.AddRedisClient(InfrastructureSettings.Redis, settings => settings.DisableTracing = false, options =>
+        {
             // Redis down must not stop the service: caches are bypassed, idempotency falls back to Postgres.
-            options => options.AbortOnConnectFail = false);
+            options.AbortOnConnectFail = false;
+            // A fast path, never a wait: a command slower than this counts as Redis away (RedisBreaker).
+            options.AsyncTimeout = options.SyncTimeout = (int)breaker.CommandTimeout.TotalMilliseconds;
+            options.ConnectTimeout = connectTimeout;
+            // Without a connection a command fails at once rather than waiting in the backlog for its timeout.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+        });
+        builder.Services.AddSingleton(breaker);
+        builder.Services.AddSingleton<RedisBreaker>();
+        builder.AddServiceMeter(RedisBreaker.MeterName);
+        builder.Services.AddHealthChecks().AddCheck<RedisBreakerHealthCheck>("redis-breaker");
         builder.Services.AddSingleton<CacheEntries>();
 
         builder.Services.ConfigureWolverine(options =>

@@ -13,14 +13,22 @@ public sealed record OwnedCachePrefix(string Prefix);
 /// </summary>
 public static class DropInvalidatedCacheEntryHandler
 {
-    public static void Configure(HandlerChain chain) => ErrorPolicies.RetryThenPark(chain);
+    public static void Configure(HandlerChain chain)
+    {
+        // A failed attempt here is Redis away, retried until it answers, or a refusal parked on referrals.dlq (the
+        // record): neither is an error to page anyone about while it is being retried.
+        chain.FailureLogLevel = LogLevel.Warning;
+        ErrorPolicies.RetryWhileRedisAway(chain);
+        ErrorPolicies.RetryThenPark(chain);
+    }
 
     public static async Task Handle(CacheInvalidate message, IEnumerable<OwnedCachePrefix> owned, CacheEntries cache, ILogger logger)
     {
         if (!owned.Any(o => message.Key.StartsWith(o.Prefix, StringComparison.Ordinal)))
             return;
 
-        // Throws while Redis is unreachable: the message is retried, then parked, rather than lost with a stale entry left.
+        // Throws while Redis is away: the message waits and retries until Redis answers, so no stale entry outlives the outage
+        // by more than a retry; what else fails is retried, then parked, rather than lost with a stale entry left.
         await cache.DropAsync(message.Key);
         logger.LogInformation("Dropped cache entry of type {CacheType} for shop {ShopId}", message.Type, message.ShopId);
     }

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+using Referrals.Service.Caching;
 using StackExchange.Redis;
 
 namespace Referrals.Service.Webhooks;
@@ -6,10 +8,11 @@ namespace Referrals.Service.Webhooks;
 /// 40 webhooks per second per shop (Shopify Plus), shared by every instance through Redis
 /// `rate_limit:{shop_id}:referrals`: a sliding one-second log in a sorted set, on Redis's clock, expiring
 /// after 60 s of silence. Over the limit the caller learns when a slot frees up (Retry-After).
-/// Redis down → allowed: Shopify's deliveries must not be refused because a cache is away; the per-IP
-/// limit still stands in front.
+/// Redis down or hung (<see cref="RedisBreaker"/>) → the same limit counted in this process, at once: a webhook is
+/// neither held up nor let through unlimited while Redis is away (each instance then allows the limit on its own).
+/// The in-process limiters are per shop of the registry (the webhook was verified first) and dropped after 10 s idle.
 /// </summary>
-public sealed class ShopWebhookRateLimit(IConnectionMultiplexer redis, IConfiguration configuration, ILogger<ShopWebhookRateLimit> logger)
+public sealed class ShopWebhookRateLimit(IConnectionMultiplexer redis, RedisBreaker breaker, IConfiguration configuration) : IDisposable
 {
     private const string SlidingWindow = """
         local now = redis.call('TIME')
@@ -27,23 +30,47 @@ public sealed class ShopWebhookRateLimit(IConnectionMultiplexer redis, IConfigur
 
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    private readonly int _perSecond = configuration.GetValue("Webhooks:PerShopPerSecond", 40);
+    private const string PerSecondSetting = "Webhooks:PerShopPerSecond";
+
+    private readonly int _perSecond = configuration.GetValue(PerSecondSetting, 40);
+
+    private readonly PartitionedRateLimiter<Guid> _whileRedisAway = InProcess(configuration.GetValue(PerSecondSetting, 40));
 
     public static string Key(Guid shopId) => $"rate_limit:{shopId}:referrals";
 
     /// <summary>Null when the request may proceed; otherwise how long until it could.</summary>
     public async Task<TimeSpan?> TryAcquireAsync(Guid shopId)
     {
+        RedisResult wait;
         try
         {
-            var waitMicroseconds = (long)await redis.GetDatabase().ScriptEvaluateAsync(SlidingWindow,
-                [Key(shopId)], [_perSecond, (long)(Window.Ticks / 10), Guid.NewGuid().ToString("N")]);
-            return waitMicroseconds <= 0 ? null : TimeSpan.FromTicks(waitMicroseconds * 10);
+            wait = await breaker.RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(SlidingWindow,
+                [Key(shopId)], [_perSecond, (long)(Window.Ticks / 10), Guid.NewGuid().ToString("N")]));
         }
-        catch (RedisException e)
+        catch (RedisException)
         {
-            logger.LogWarning(e, "Redis unavailable for the per-shop rate limit; allowing the webhook");
-            return null;
+            return InThisProcess(shopId);
         }
+        var waitMicroseconds = (long)wait;
+        return waitMicroseconds <= 0 ? null : TimeSpan.FromTicks(waitMicroseconds * 10);
+    }
+
+    public void Dispose() => _whileRedisAway.Dispose();
+
+    private static PartitionedRateLimiter<Guid> InProcess(int perSecond) => PartitionedRateLimiter.Create<Guid, Guid>(shop =>
+        RateLimitPartition.GetSlidingWindowLimiter(shop, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = perSecond,
+            Window = Window,
+            SegmentsPerWindow = 10,
+            QueueLimit = 0,
+        }));
+
+    private TimeSpan? InThisProcess(Guid shopId)
+    {
+        using var lease = _whileRedisAway.AttemptAcquire(shopId);
+        if (lease.IsAcquired)
+            return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
     }
 }
