@@ -62,10 +62,12 @@ public static class ErrorPolicies
     /// <summary>
     /// For work that needs Redis to finish (dropping a cache entry, erasing keys), before the handler's final rule:
     /// while Redis is away (<see cref="RedisBreaker.IsRedisAway"/>: no connection, a timeout, the breaker open) the
-    /// message waits and is retried after 0.5, 1 and 2 s, then every 5 s for as long as it takes. Redis being away is
-    /// not the message's fault, so it never makes a dead letter; an error reply (NOPERM) falls through to the next rule.
+    /// message waits in place, retried after 0.5, 1 and 2 s and then every 5 s for about a minute, then is scheduled
+    /// again every 30 s for as long as it takes. Redis being away is not the message's fault, so it never makes a dead
+    /// letter; an error reply (NOPERM) falls through to the next rule.
     /// </summary>
     public static void RetryWhileRedisAway(HandlerChain chain) =>
         chain.OnException(RedisBreaker.IsRedisAway, "Redis away")
-            .ScheduleRetryIndefinitely(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+            .RetryWithCooldown([TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), .. Enumerable.Repeat(TimeSpan.FromSeconds(5), 11)])
+            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30));
 }

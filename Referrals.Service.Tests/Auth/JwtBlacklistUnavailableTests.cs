@@ -6,6 +6,7 @@ using Grpc.Core;
 using Referrals.Contracts.V1;
 using Referrals.Service.Tests.Infrastructure;
 using Referrals.Service.Tests.Purge;
+using Referrals.Service.Tests.Reliability;
 using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Auth;
@@ -71,6 +72,7 @@ public sealed class JwtBlacklistUnavailableTests(ReferralsApp app)
         var purge = await Should.ThrowAsync<RpcException>(() => PurgeAsync(DevShops.Other, ct));
         var answeredWithin = paused.Elapsed;
         await redis.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+        await app.UntilRedisIsUsedAgainAsync(ct); // the breaker the hung Redis opened has closed again
 
         put.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         purge.StatusCode.ShouldBe(StatusCode.Unavailable);

@@ -100,7 +100,8 @@ public sealed class ReferralsApp : IAsyncLifetime
             try
             {
                 using var ready = await http.GetAsync("/ready", ct);
-                return ready.IsSuccessStatusCode;
+                // Redis away is Degraded (200): only Healthy says the Redis client and its circuit breaker are back.
+                return ready.IsSuccessStatusCode && await ready.Content.ReadAsStringAsync(ct) == "Healthy";
             }
             catch (HttpRequestException)
             {

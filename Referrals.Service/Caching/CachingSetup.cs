@@ -19,7 +19,12 @@ public static class CachingSetup
     {
         var breaker = RedisBreakerOptions.From(builder.Configuration);
         var connectTimeout = builder.Configuration.GetValue("Redis:ConnectTimeoutMilliseconds", 1000);
-        builder.AddRedisClient(InfrastructureSettings.Redis, settings => settings.DisableTracing = false, options =>
+        builder.AddRedisClient(InfrastructureSettings.Redis, settings =>
+        {
+            settings.DisableTracing = false;
+            // RedisBreakerHealthCheck reports Redis instead: Degraded, not Unhealthy, when it is away.
+            settings.DisableHealthChecks = true;
+        }, options =>
         {
             // Redis down must not stop the service: caches are bypassed, idempotency falls back to Postgres.
             options.AbortOnConnectFail = false;
@@ -32,7 +37,7 @@ public static class CachingSetup
         builder.Services.AddSingleton(breaker);
         builder.Services.AddSingleton<RedisBreaker>();
         builder.AddServiceMeter(RedisBreaker.MeterName);
-        builder.Services.AddHealthChecks().AddCheck<RedisBreakerHealthCheck>("redis-breaker");
+        builder.Services.AddHealthChecks().AddCheck<RedisBreakerHealthCheck>("redis");
         builder.Services.AddSingleton<CacheEntries>();
 
         builder.Services.ConfigureWolverine(options =>

@@ -4,24 +4,25 @@ using StackExchange.Redis;
 namespace Referrals.Service.Caching;
 
 /// <summary>
-/// `/ready` reports the breaker: unhealthy while it skips Redis. A check while it is open is also its probe (a PING
-/// through it once the open time is over), so an idle instance closes its breaker as soon as Redis answers again,
-/// not only when the next request happens to try.
+/// `/ready`'s Redis entry: a PING through the <see cref="RedisBreaker"/>. Redis away is Degraded, not Unhealthy: the
+/// service accepts and answers without it (README, Reliability), so an instance is not taken out of service for it.
+/// While the breaker is open the check is its probe once the open time is over, so an idle instance closes its
+/// breaker as soon as Redis answers again, not only when the next request happens to try.
 /// </summary>
 public sealed class RedisBreakerHealthCheck(RedisBreaker breaker, IConnectionMultiplexer redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!breaker.IsOpen)
-            return HealthCheckResult.Healthy("circuit breaker closed");
         try
         {
             await breaker.RunAsync(() => redis.GetDatabase().PingAsync());
-            return HealthCheckResult.Healthy("circuit breaker closed by a probe");
+            return HealthCheckResult.Healthy("Redis answers; circuit breaker closed");
         }
-        catch (RedisException)
+        catch (RedisException e)
         {
-            return HealthCheckResult.Unhealthy("circuit breaker open: Redis is skipped");
+            return HealthCheckResult.Degraded(breaker.IsOpen
+                ? "Redis is skipped (circuit breaker open): caches bypassed, idempotency on Postgres, destructive calls refused"
+                : $"Redis did not answer ({e.InnerException?.GetType().Name ?? e.GetType().Name})");
         }
     }
 }
