@@ -94,15 +94,22 @@ public sealed class ReferralsApp : IAsyncLifetime
         App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
 
     /// <summary>
-    /// Starts a stopped resource and waits until both service instances are ready again: their clients have
-    /// reconnected (a Redis client reconnects with a backoff, and until then destructive calls fail closed on the jti
-    /// blacklist), so the next test does not meet the outage this one made.
+    /// Starts a stopped resource and waits until the service is ready again: a service instance itself, or, for a
+    /// dependency, both instances, once their clients have reconnected (a Redis client reconnects with a backoff, and
+    /// until then destructive calls fail closed on the jti blacklist), so the next test does not meet the outage this
+    /// one made.
     /// </summary>
     public async Task StartResourceAsync(string resource, CancellationToken ct)
     {
         await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
-        foreach (var address in new[] { HttpAddress, SecondHttpAddress })
+        Uri[] instances = resource switch
+        {
+            "referrals" => [HttpAddress],
+            "referrals-2" => [SecondHttpAddress],
+            _ => [HttpAddress, SecondHttpAddress],
+        };
+        foreach (var address in instances)
         {
             using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
             await Eventually.ReturnsAsync(async () =>
