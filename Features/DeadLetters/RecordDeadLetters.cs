@@ -8,7 +8,9 @@ namespace Referrals.Service.Features.DeadLetters;
 /// <summary>
 /// Reads referrals.dlq (its own consumer group) into the <see cref="DeadLetter"/> ledger, committing an offset
 /// only once its record is in Postgres. Whatever parked a record (a handler, the native dead-letter queue, an
-/// operator), the ledger sees it, and it is still right after a restart.
+/// operator), the ledger sees it, and it is still right after a restart. Every instance runs one, in one consumer
+/// group: each record is read by one instance, and the ledger is keyed by the record's id, so a record read again
+/// around a rebalance is still recorded once.
 /// </summary>
 public sealed class RecordDeadLetters(IConfiguration configuration, IDocumentStore store, ILogger<RecordDeadLetters> logger)
     : BackgroundService
@@ -30,6 +32,9 @@ public sealed class RecordDeadLetters(IConfiguration configuration, IDocumentSto
             ClientId = "referrals-service-dead-letters",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
+            // One group across the instances: a killed instance's partitions move within seconds (ClusterDurability).
+            SessionTimeoutMs = ClusterDurability.KafkaSessionTimeoutMs,
+            HeartbeatIntervalMs = ClusterDurability.KafkaHeartbeatIntervalMs,
         }).SetLogHandler((_, _) => { }).Build();
         consumer.Subscribe(Topics.DeadLetters);
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Referrals.Service.Messaging;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Replay;
@@ -7,12 +8,15 @@ namespace Referrals.Service.Features.Replay;
 /// The <see cref="PublishedEvent"/> ledger keeps `Replay:PublishedEventsRetentionDays` (30) days: once a day the
 /// older rows go, so the window `replay` can rebuild from is known and the table does not grow without end. Every
 /// shop's rows, through <see cref="Function"/> (SECURITY DEFINER, owned by the owner): the runtime login sees one
-/// shop at a time.
+/// shop at a time. One instance of the cluster runs it (<see cref="ClusterSingleton"/>).
 /// </summary>
-public sealed class PrunePublishedEventsDaily(NpgsqlDataSource database, IConfiguration configuration, TimeProvider clock,
-    ILogger<PrunePublishedEventsDaily> logger) : BackgroundService
+public sealed class PrunePublishedEventsDaily(NpgsqlDataSource database, IConfiguration configuration, TimeProvider time,
+    ClusterSingletons running, ILogger<PrunePublishedEventsDaily> logger)
+    : ClusterSingleton(Job, running, time, logger)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromDays(1);
+    public const string Job = "prune-published-events";
+
+    protected override TimeSpan Every { get; } = TimeSpan.FromDays(1);
 
     public const string Function = $"""
         create or replace function {DocumentStorage.Schema}.prune_published_events(cutoff timestamptz) returns bigint
@@ -22,24 +26,11 @@ public sealed class PrunePublishedEventsDaily(NpgsqlDataSource database, IConfig
         revoke all on function {DocumentStorage.Schema}.prune_published_events(timestamptz) from public;
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
         var keepFor = TimeSpan.FromDays(configuration.GetValue("Replay:PublishedEventsRetentionDays", 30));
-        using var timer = new PeriodicTimer(Every, clock);
-        do
-        {
-            try
-            {
-                await using var prune = database.CreateCommand($"select {DocumentStorage.Schema}.prune_published_events(@cutoff)");
-                prune.Parameters.AddWithValue("cutoff", clock.GetUtcNow() - keepFor);
-                await prune.ExecuteScalarAsync(stoppingToken);
-            }
-            // Whatever fails, the schedule must outlive it: an exception escaping a BackgroundService stops the host.
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Pruning the published-events ledger failed; retried at the next run");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await using var prune = database.CreateCommand($"select {DocumentStorage.Schema}.prune_published_events(@cutoff)");
+        prune.Parameters.AddWithValue("cutoff", Clock.GetUtcNow() - keepFor);
+        await prune.ExecuteScalarAsync(ct);
     }
 }

@@ -19,14 +19,16 @@ public static class ReplayModule
         builder.Services.ConfigureMarten(Schema);
         builder.Services.AddDatabaseObjects("published-events pruning", PrunePublishedEventsDaily.Function);
         builder.Services.AddSingleton<ReplayPace>();
-        builder.Services.AddHostedService<PrunePublishedEventsDaily>();
+        builder.Services.AddSingularAgent<PrunePublishedEventsDaily>();
 
         builder.Services.ConfigureWolverine(options =>
         {
             // Replays are idempotent and paced by ReplayPace, not by the partition: handled 16 at a time
-            // (Replay:Parallelism), a replay can reach Replay:RatePerSecond well above one handler's speed.
+            // (Replay:Parallelism), a replay can reach Replay:RatePerSecond well above one handler's speed. One
+            // instance of the cluster listens (Wolverine's exclusive listener, moved to a survivor when that instance
+            // dies), so the pace is the cluster's, not each instance's.
             options.ListenToKafkaTopic(Topics.Replay).EnableNativeDeadLetterQueue()
-                .MaximumParallelMessages(builder.Configuration.GetValue("Replay:Parallelism", 16))
+                .ExclusiveNodeWithParallelism(builder.Configuration.GetValue("Replay:Parallelism", 16))
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.Replay));
             options.Policies.AddMiddleware(typeof(PaceReplays));
             options.Policies.AddMiddleware(typeof(RecordPublishedEvents));

@@ -5,8 +5,8 @@ using Referrals.Service.Messaging;
 namespace Referrals.Service.Features.Replay;
 
 /// <summary>
-/// Paces what arrives on referrals.replay to <c>Replay:RatePerSecond</c> (100) for the whole instance, so
-/// that a replay never crowds out live traffic. Tokens come every 100 ms (a tenth of a second's worth), so a
+/// Paces what arrives on referrals.replay to <c>Replay:RatePerSecond</c> (100) for the whole cluster (one instance
+/// listens to the topic, <see cref="ReplayModule"/>), so that a replay never crowds out live traffic. Tokens come every 100 ms (a tenth of a second's worth), so a
 /// burst never exceeds a tenth of the rate.
 /// </summary>
 public sealed class ReplayPace : IDisposable

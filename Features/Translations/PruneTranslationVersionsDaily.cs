@@ -1,4 +1,5 @@
 using Npgsql;
+using Referrals.Service.Messaging;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.Translations;
@@ -7,12 +8,14 @@ namespace Referrals.Service.Features.Translations;
 /// Old translation versions expire by a schedule, not by hope: once a day the service prunes what
 /// `cleanup-translations --apply` would (non-current versions older than 90 days): the platform defaults directly, every
 /// shop's overrides through <see cref="OverridesFunction"/> (SECURITY DEFINER, owned by the owner), because the runtime
-/// login sees one shop's overrides at a time.
+/// login sees one shop's overrides at a time. One instance of the cluster runs it (<see cref="ClusterSingleton"/>).
 /// </summary>
-public sealed class PruneTranslationVersionsDaily(NpgsqlDataSource database, TimeProvider clock,
-    ILogger<PruneTranslationVersionsDaily> logger) : BackgroundService
+public sealed class PruneTranslationVersionsDaily(NpgsqlDataSource database, TimeProvider time, ClusterSingletons running,
+    ILogger<PruneTranslationVersionsDaily> logger) : ClusterSingleton(Job, running, time, logger)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromDays(1);
+    public const string Job = "prune-translation-versions";
+
+    protected override TimeSpan Every { get; } = TimeSpan.FromDays(1);
     private static readonly TimeSpan KeepFor = TimeSpan.FromDays(90);
 
     private const string Overrides = $"{DocumentStorage.Schema}.{TranslationsModule.OverridesTable}";
@@ -30,29 +33,16 @@ public sealed class PruneTranslationVersionsDaily(NpgsqlDataSource database, Tim
         revoke all on function {DocumentStorage.Schema}.prune_translation_overrides(timestamptz) from public;
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
         var pruner = new TranslationVersionPruner(database);
-        using var timer = new PeriodicTimer(Every, clock);
-        do
-        {
-            try
-            {
-                var cutoff = clock.GetUtcNow() - KeepFor;
-                var prunable = await pruner.FindAsync(cutoff, stoppingToken);
-                var pruned = prunable.Count > 0 ? await pruner.DeleteAsync(prunable, stoppingToken) : 0;
-                await using var overrides = database.CreateCommand($"select {DocumentStorage.Schema}.prune_translation_overrides(@cutoff)");
-                overrides.Parameters.AddWithValue("cutoff", cutoff);
-                pruned += Convert.ToInt32(await overrides.ExecuteScalarAsync(stoppingToken), System.Globalization.CultureInfo.InvariantCulture);
-                if (pruned > 0)
-                    logger.LogInformation("Pruned {TranslationCount} old translation version(s)", pruned);
-            }
-            // Whatever fails, the schedule must outlive it: an exception escaping a BackgroundService stops the host.
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Translation pruning failed; retried at the next run");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        var cutoff = Clock.GetUtcNow() - KeepFor;
+        var prunable = await pruner.FindAsync(cutoff, ct);
+        var pruned = prunable.Count > 0 ? await pruner.DeleteAsync(prunable, ct) : 0;
+        await using var overrides = database.CreateCommand($"select {DocumentStorage.Schema}.prune_translation_overrides(@cutoff)");
+        overrides.Parameters.AddWithValue("cutoff", cutoff);
+        pruned += Convert.ToInt32(await overrides.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (pruned > 0)
+            Logger.LogInformation("Pruned {TranslationCount} old translation version(s)", pruned);
     }
 }

@@ -6,6 +6,7 @@ using Referrals.Service.Features.Referrals;
 using Referrals.Service.Caching;
 using Referrals.Service.Storage;
 using Referrals.Service.Tenancy;
+using Wolverine;
 
 namespace Referrals.Service.Features.Translations;
 
@@ -36,7 +37,7 @@ public static class TranslationsModule
         builder.AddServiceMeter(LocalizedMessages.MeterName);
         // Development seed, written by the service as the runtime login (the translations are platform-wide).
         builder.Services.AddHostedService<SeedTranslations>();
-        builder.Services.AddHostedService<PruneTranslationVersionsDaily>();
+        builder.Services.AddSingularAgent<PruneTranslationVersionsDaily>();
         builder.Services.AddDatabaseObjects("prune_translation_overrides", PruneTranslationVersionsDaily.OverridesFunction);
         return builder;
     }

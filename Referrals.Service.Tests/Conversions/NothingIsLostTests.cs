@@ -109,14 +109,16 @@ public sealed class NothingIsLostTests(ReferralsApp app)
                 .StatusCode.ShouldBe(HttpStatusCode.OK);
             await Eventually.ReturnsAsync(() => core.GetFromJsonAsync<JsonElement>("/control", ct),
                 state => state.GetProperty("calls_failed").GetInt64() >= 1, TimeSpan.FromSeconds(10), ct);
-            await app.StopResourceAsync("referrals", ct);
+            // Both instances: a scheduled retry is picked up by whichever instance is running.
+            await Task.WhenAll(ReferralsApp.ServiceInstances.Select(instance => app.StopResourceAsync(instance, ct)));
         }
         finally
         {
             (await core.PostAsync("/control/reset", null, CancellationToken.None)).EnsureSuccessStatusCode();
         }
         var whileStopped = await app.ProcessedEventAsync(link.ShopId, webhookId, ct);
-        await app.StartResourceAsync("referrals", ct);
+        foreach (var instance in ReferralsApp.ServiceInstances)
+            await app.StartResourceAsync(instance, ct);
         var completed = app.EventsOf("referral.completed", link.ReferralId, atMost: 2, TimeSpan.FromSeconds(30), ct);
 
         whileStopped!.Value.State.ShouldBe("accepted"); // stopped between acceptance and conversion

@@ -1,4 +1,5 @@
 using Npgsql;
+using Referrals.Service.Messaging;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Idempotency;
@@ -6,12 +7,15 @@ namespace Referrals.Service.Idempotency;
 /// <summary>
 /// The seed's 24 h TTL on processed_events, as a scheduled cleanup: rows of events processed more than 24 h
 /// ago are deleted, for every shop (through <see cref="Function"/>, SECURITY DEFINER, owned by the owner: the runtime
-/// login sees one shop at a time). Accepted events still waiting for processing are kept.
+/// login sees one shop at a time). Accepted events still waiting for processing are kept. One instance of the cluster
+/// runs it (<see cref="ClusterSingleton"/>).
 /// </summary>
-public sealed class ExpireProcessedEvents(NpgsqlDataSource database, TimeProvider clock, ILogger<ExpireProcessedEvents> logger)
-    : BackgroundService
+public sealed class ExpireProcessedEvents(NpgsqlDataSource database, TimeProvider time, ClusterSingletons running,
+    ILogger<ExpireProcessedEvents> logger) : ClusterSingleton(Job, running, time, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+    public const string Job = "expire-processed-events";
+
+    protected override TimeSpan Every { get; } = TimeSpan.FromMinutes(15);
 
     public const string Function = $"""
         create or replace function {DocumentStorage.Schema}.expire_processed_events(cutoff timestamptz) returns bigint
@@ -22,26 +26,11 @@ public sealed class ExpireProcessedEvents(NpgsqlDataSource database, TimeProvide
         revoke all on function {DocumentStorage.Schema}.expire_processed_events(timestamptz) from public;
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                await ExpireAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Expiring processed events failed; the next round tries again");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => ExpireAsync(ct);
 
     public async Task ExpireAsync(CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow() - ProcessedEvent.Retention;
+        var cutoff = Clock.GetUtcNow() - ProcessedEvent.Retention;
         await using var expire = database.CreateCommand($"select {DocumentStorage.Schema}.expire_processed_events(@cutoff)");
         expire.Parameters.AddWithValue("cutoff", cutoff);
         await expire.ExecuteScalarAsync(ct);

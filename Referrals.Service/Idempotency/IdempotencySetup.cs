@@ -1,4 +1,5 @@
 using Marten;
+using Wolverine;
 using Referrals.Service.Storage;
 
 namespace Referrals.Service.Idempotency;
@@ -13,7 +14,7 @@ public static class IdempotencySetup
             .Duplicate(e => e.ProcessedAt!));
         builder.Services.AddSingleton<RecentEvents>();
         builder.Services.AddDatabaseObjects("processed-events expiry", ExpireProcessedEvents.Function);
-        builder.Services.AddHostedService<ExpireProcessedEvents>();
+        builder.Services.AddSingularAgent<ExpireProcessedEvents>();
         return builder;
     }
 }

@@ -48,6 +48,8 @@ public static class MessagingSetup
         // Marten's connection spans (marten.connection) show a session's database work inside the request or handler.
         builder.Services.ConfigureMarten(options => options.OpenTelemetry.TrackConnections = TrackLevel.Normal);
         builder.AddServiceMeter(WolverineMeterName);
+        builder.Services.AddSingleton<ClusterSingletons>();
+        builder.AddServiceMeter(ClusterSingletons.MeterName);
         // Wolverine tags every per-message instrument with the tenant, here the shop: one series per shop per message
         // type (times ~15 buckets for the histograms) is more than Prometheus should hold. Kept: what ran, where, how it failed.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddView(instrument =>
@@ -64,6 +66,7 @@ public static class MessagingSetup
             options.ServiceName = ServiceName;
             options.Durability.DurabilityMetricsEnabled = true;
             options.Durability.UpdateMetricsPeriod = backlogRefresh;
+            ClusterDurability.Apply(options.Durability, builder.Configuration);
             options.UseRuntimeCompilation();
             options.UseSystemTextJsonForSerialization(json =>
             {
@@ -102,6 +105,10 @@ public static class MessagingSetup
                     consumer.GroupId = "referrals-service";
                     consumer.AutoOffsetReset = AutoOffsetReset.Earliest;
                     consumer.EnableAutoCommit = false;
+                    // A killed instance's partitions go to the survivor once the group gives up on it: seconds, not
+                    // librdkafka's default 45 s (ClusterDurability).
+                    consumer.SessionTimeoutMs = ClusterDurability.KafkaSessionTimeoutMs;
+                    consumer.HeartbeatIntervalMs = ClusterDurability.KafkaHeartbeatIntervalMs;
                 });
             // The dev broker (librdkafka's mock cluster) cannot create topics through the admin API; it
             // starts with them. Real clusters get them from this switch or from their own provisioning.
