@@ -1,0 +1,60 @@
+extern alias chaos;
+using chaos::Referrals.Chaos;
+using Referrals.Service.Tests.Infrastructure;
+
+namespace Referrals.Service.Tests.Reliability;
+
+/// <summary>
+/// The chaos run's small variant (bench/chaos/run.sh runs 10,000 orders): 1,000 orders and 100 tier events while
+/// Postgres and Redis are each paused and killed once, the broker goes down once and the service is killed once;
+/// nothing may be lost and nothing duplicated, as Postgres and a plain Kafka consumer see it.
+/// </summary>
+[Collection(IntegrationTier.Name)]
+public sealed class ChaosRunTests(ReferralsApp app)
+{
+    [Fact]
+    public async Task A_thousand_orders_through_every_fault_once_convert_exactly_once_and_leave_nothing_behind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var target = new ChaosTarget(app.App, [new ServiceInstance("referrals", app.HttpAddress, app.GrpcAddress)], app.KafkaBootstrap,
+            app.KafkaControlAddress, app.DatabaseConnectionString, app.Ports.Postgres, app.Ports.Redis);
+        var options = new ChaosOptions
+        {
+            Orders = 1000,
+            OrdersPerSecond = 20,
+            Schedule = "once",
+            FaultLength = TimeSpan.FromSeconds(4),
+            TierEvents = 100,
+            GiveUpAfter = TimeSpan.FromSeconds(60),
+            QuietTimeout = TimeSpan.FromSeconds(60),
+        };
+        using var expected = app.ExpectErrorLogs(FaultErrors);
+        var log = new StringWriter();
+        ChaosReport report;
+        try
+        {
+            report = await ChaosRun.ExecuteAsync(target, options, log, ct);
+        }
+        finally
+        {
+            using var broker = new HttpClient { BaseAddress = app.KafkaControlAddress };
+            await broker.PostAsync("/broker/up", null, CancellationToken.None);
+            await target.WaitUntilReadyAsync(CancellationToken.None);
+            TestContext.Current.SendDiagnosticMessage(log.ToString());
+        }
+
+        TestContext.Current.SendDiagnosticMessage(report.ToString());
+        report.Lost.ShouldBe(0, report.ToString());
+        report.Duplicated.ShouldBe(0, report.ToString());
+        report.Failures.ShouldBeEmpty(report.ToString());
+    }
+
+    // What the faults make the stack log on purpose: Postgres and Redis gone or hung, the broker down, a killed service.
+    private static readonly string[] FaultErrors =
+    [
+        "brokers are down",
+        "RedisConnectionException",
+        "RedisTimeoutException",
+        "NpgsqlException",
+    ];
+}
