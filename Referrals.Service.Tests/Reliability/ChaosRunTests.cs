@@ -40,10 +40,11 @@ public sealed class ChaosRunTests(ReferralsApp app)
             using var broker = new HttpClient { BaseAddress = app.KafkaControlAddress };
             await broker.PostAsync("/broker/up", null, CancellationToken.None);
             await target.WaitUntilReadyAsync(CancellationToken.None);
-            TestContext.Current.SendDiagnosticMessage(log.ToString());
+            // The run's timeline (faults, waiting for quiet) beside stack.log, for a red run to be read afterwards.
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestResults", "chaos.log"), log.ToString(), CancellationToken.None);
         }
 
-        TestContext.Current.SendDiagnosticMessage(report.ToString());
+        await File.AppendAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestResults", "chaos.log"), report.ToString(), CancellationToken.None);
         report.Lost.ShouldBe(0, report.ToString());
         report.Duplicated.ShouldBe(0, report.ToString());
         report.Failures.ShouldBeEmpty(report.ToString());

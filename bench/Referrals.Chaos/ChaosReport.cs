@@ -30,6 +30,8 @@ public sealed record ChaosReport(IReadOnlyList<(string Row, string Value)> Rows,
         var untilOk = driver.Answered.Where(a => firstTries.TryGetValue(a.Key, out var first) && DuringFault(first)).Select(a => a.Value).ToList();
         var refusals = attempts.Where(a => a.Status != 200).GroupBy(a => a.Status).OrderBy(g => g.Key)
             .Select(g => $"{(g.Key == 0 ? "no answer" : g.Key.ToString(CultureInfo.InvariantCulture))} ×{g.Count()}");
+        var givenUp = driver.Unanswered.Values.GroupBy(s => s).OrderBy(g => g.Key)
+            .Select(g => $"{(g.Key == 0 ? "no answer" : g.Key.ToString(CultureInfo.InvariantCulture))} ×{g.Count()}");
         var injected = windows.GroupBy(w => w.Kind).Select(g => $"{g.Key} ×{g.Count()}");
         var dl = v.DeadLetters;
 
@@ -37,7 +39,7 @@ public sealed record ChaosReport(IReadOnlyList<(string Row, string Value)> Rows,
         [
             ("faults injected", windows.Count == 0 ? "none" : $"{windows.Count}/{schedule.Count}: {string.Join(", ", injected)}"),
             ("webhooks", $"{mix.Orders} orders, {mix.Deliveries.Count()} deliveries, {attempts.Count} tries; " +
-                $"ids answered 200: {v.WebhooksAnswered}/{v.Webhooks}"),
+                $"ids answered 200: {v.WebhooksAnswered}/{v.Webhooks}" + (driver.Unanswered.IsEmpty ? "" : $" (given up after {string.Join(", ", givenUp)})")),
             ("answers other than 200", refusals.Any() ? string.Join(", ", refusals) : "none"),
             ("conversions", $"expected {v.ExpectedConversions} · observed {v.ObservedConversions} (referral.completed) · " +
                 $"completed in Postgres {v.ConvertedInPostgres}"),

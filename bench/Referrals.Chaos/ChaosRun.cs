@@ -41,7 +41,7 @@ public static class ChaosRun
             $"{window.TotalSeconds:0} s at {options.OrdersPerSecond}/s, {schedule.Count} faults ({options.Schedule}), {stack.Instances.Count} instance(s)");
 
         var setup = Stopwatch.StartNew();
-        var links = await ReferralLinks.CreateAsync(stack.Instances[0].Grpc, shop, mix.Links, concurrency: 16, ct);
+        var links = await ReferralLinks.CreateAsync(stack.Instances[0].Grpc, shop, mix.Links, concurrency: 8, ct);
         log.WriteLine($"setup: {links.Length} referral links in {setup.Elapsed.TotalSeconds:0.0} s");
 
         var stored = new StoredState(stack.OwnerConnectionString);

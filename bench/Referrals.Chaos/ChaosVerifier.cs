@@ -101,6 +101,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
         var pairLinks = plan.Mix.Units.Where(u => u.Kind == OrderKind.Paired).Select(u => u.Deliveries[0].Link!.Value).ToList();
         var deadLetters = AccountForDeadLetters(webhookIds, tierIds, await stored.LedgerAsync(ct));
         var rowsLeft = (await stored.MessageStoreAsync(ct)).Since(baseline.MessageStore);
+        var rowsLeftDescribed = await stored.DescribeAsync(rowsLeft, ct);
         var lag = ConsumerGroups.ToDictionary(g => g.Group, g => KafkaTopics.Lag(stack.KafkaBootstrap, g.Group, g.Topic));
 
         return new Verification(
@@ -122,6 +123,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             TierEventsLost: tierIds.Count(id => !IsProcessed(id)),
             DuplicatedRewards: duplicateRewards,
             RowsLeft: rowsLeft,
+            RowsLeftDescribed: rowsLeftDescribed,
             ConsumerLag: lag,
             DeadLetters: deadLetters);
     }
@@ -186,6 +188,7 @@ public sealed record Verification(
     int TierEventsLost,
     int DuplicatedRewards,
     MessageStoreRows RowsLeft,
+    IReadOnlyList<string> RowsLeftDescribed,
     IReadOnlyDictionary<string, long> ConsumerLag,
     DeadLetterAccount DeadLetters)
 {
@@ -203,7 +206,7 @@ public sealed record Verification(
         if (ConvertedInPostgres < ExpectedConversions)
             yield return $"{ExpectedConversions - ConvertedInPostgres} referral(s) not completed in Postgres";
         if (RowsLeft.Count > 0)
-            yield return $"message store rows left: inbox {RowsLeft.Inbox.Count}, outbox {RowsLeft.Outbox.Count}, dead letters {RowsLeft.DeadLetters.Count}";
+            yield return $"message store rows left: {string.Join("; ", RowsLeftDescribed)}";
         if (ConsumerLag.Values.Sum() > 0)
             yield return "consumer lag: " + string.Join(", ", ConsumerLag.Where(l => l.Value > 0).Select(l => $"{l.Key} {l.Value}"));
         if (DeadLetters.NotInLedger > 0)

@@ -37,12 +37,11 @@ public static class ReferralLinks
                     try
                     {
                         // The same request_id makes a retry safe: it answers the referral the first try created.
-                        var response = await client.CreateReferralAsync(request, headers, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: token);
+                        var response = await client.CreateReferralAsync(request, headers, cancellationToken: token);
                         created[link] = new CreatedLink(Guid.Parse(response.ReferralId), response.ReferralLinkId);
                         return;
                     }
-                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
-                        && attempt < 10)
+                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < 10)
                     {
                         await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token);
                     }

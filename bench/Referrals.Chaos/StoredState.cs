@@ -26,6 +26,30 @@ public sealed class StoredState(string ownerConnectionString)
             await IdsAsync(connection, $"select id from {Schema}.wolverine_dead_letters", ct));
     }
 
+    /// <summary>The given rows grouped by what they are (table, status, owner node, message type, destination), for a report.</summary>
+    public async Task<IReadOnlyList<string>> DescribeAsync(MessageStoreRows rows, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var described = new List<string>();
+        foreach (var (table, ids, columns) in new[]
+        {
+            ("wolverine_incoming_envelopes", rows.Inbox, "status || ' owner ' || owner_id || ' ' || message_type || ' at ' || received_at"),
+            ("wolverine_outgoing_envelopes", rows.Outbox, "'owner ' || owner_id || ' ' || message_type || ' to ' || destination"),
+            ("wolverine_dead_letters", rows.DeadLetters, "message_type || ' ' || exception_type"),
+        })
+        {
+            if (ids.Count == 0)
+                continue;
+            await using var command = new NpgsqlCommand(
+                $"select {columns}, count(*) from {Schema}.{table} where id = any(@ids) group by 1 order by 2 desc", connection);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                described.Add($"{table}: {reader.GetString(0)} ×{reader.GetInt64(1)}");
+        }
+        return described;
+    }
+
     /// <summary>The status of each referral (absent: not found).</summary>
     public async Task<Dictionary<Guid, string>> ReferralStatusesAsync(Guid shop, IReadOnlyCollection<Guid> referrals, CancellationToken ct)
     {
