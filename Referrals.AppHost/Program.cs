@@ -64,35 +64,45 @@ var migrate = builder.AddProject<Projects.Referrals_Service>("referrals-migrate"
 foreach (var inferred in migrate.Resource.Annotations.OfType<EndpointAnnotation>().ToList())
     migrate.Resource.Annotations.Remove(inferred);
 
-builder.AddProject<Projects.Referrals_Service>("referrals", options => options.ExcludeLaunchProfile = true)
-    .WithHttpEndpoint(port: ports.Http, targetPort: ports.Http, name: "http", isProxied: false)
-    .WithEndpoint(port: ports.Grpc, targetPort: ports.Grpc, name: "grpc", scheme: "http", isProxied: false)
-    .AsHttp2Service()
-    .WithEnvironment("Kestrel__Endpoints__Http__Url", PortText.Loopback(ports.Http))
-    .WithEnvironment("Kestrel__Endpoints__Grpc__Url", PortText.Loopback(ports.Grpc))
-    .WithEnvironment(context => context.EnvironmentVariables.Remove("ASPNETCORE_URLS"))
-    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-    .WithEnvironment("Kafka__AutoProvision", (mode == InfrastructureMode.Containers).ToString())
-    .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
-    .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
-    // Anything under Referrals:Service:* is handed to the service as its own setting, e.g.
-    // --Referrals:Service:Webhooks:PerShopPerSecond=100000 for the bench (README).
-    .WithEnvironment(context =>
-    {
-        foreach (var (key, value) in builder.Configuration.GetSection("Referrals:Service").AsEnumerable(makePathsRelative: true))
-        {
-            if (value is not null)
-                context.EnvironmentVariables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-    })
-    .WithReference(database).WithReference(redis).WithReference(kafka)
-    .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
-    .WaitForCompletion(migrate)
-    .WithHttpHealthCheck("/ready", endpointName: "http");
+// One instance on F5; the integration suite runs two (`Referrals:ServiceInstances`), same settings, own ports.
+var instances = builder.Configuration.GetValue("Referrals:ServiceInstances", 1);
+if (instances is < 1 or > 2)
+    throw new InvalidOperationException($"Referrals:ServiceInstances must be 1 or 2, not {instances}");
+AddServiceInstance("referrals", ports.Http, ports.Grpc);
+if (instances == 2)
+    AddServiceInstance("referrals-2", ports.SecondHttp, ports.SecondGrpc);
 
 // Prometheus scrapes the service and evaluates deploy/prometheus/alerts.yml (README, "Prometheus, alerts and dashboards").
 var prometheusData = builder.Configuration["Referrals:PrometheusDataDirectory"]
     ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".local", "prometheus"));
-builder.AddReferralsPrometheus("prometheus", mode, prometheusData, ports.Prometheus, ports.Http);
+builder.AddReferralsPrometheus("prometheus", mode, prometheusData, ports.Prometheus,
+    instances == 2 ? [ports.Http, ports.SecondHttp] : [ports.Http]);
 
 builder.Build().Run();
+
+void AddServiceInstance(string name, int httpPort, int grpcPort) =>
+    builder.AddProject<Projects.Referrals_Service>(name, options => options.ExcludeLaunchProfile = true)
+        .WithHttpEndpoint(port: httpPort, targetPort: httpPort, name: "http", isProxied: false)
+        .WithEndpoint(port: grpcPort, targetPort: grpcPort, name: "grpc", scheme: "http", isProxied: false)
+        .AsHttp2Service()
+        .WithEnvironment("Kestrel__Endpoints__Http__Url", PortText.Loopback(httpPort))
+        .WithEnvironment("Kestrel__Endpoints__Grpc__Url", PortText.Loopback(grpcPort))
+        .WithEnvironment(context => context.EnvironmentVariables.Remove("ASPNETCORE_URLS"))
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithEnvironment("Kafka__AutoProvision", (mode == InfrastructureMode.Containers).ToString())
+        .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
+        .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
+        // Anything under Referrals:Service:* is handed to the service as its own setting, e.g.
+        // --Referrals:Service:Webhooks:PerShopPerSecond=100000 for the bench (README).
+        .WithEnvironment(context =>
+        {
+            foreach (var (key, value) in builder.Configuration.GetSection("Referrals:Service").AsEnumerable(makePathsRelative: true))
+            {
+                if (value is not null)
+                    context.EnvironmentVariables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        })
+        .WithReference(database).WithReference(redis).WithReference(kafka)
+        .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
+        .WaitForCompletion(migrate)
+        .WithHttpHealthCheck("/ready", endpointName: "http");

@@ -4,10 +4,11 @@ namespace Referrals.AppHost;
 
 /// <summary>
 /// The fixed ports of the stack (ARCHITECTURE.md). `Referrals:Ports:&lt;Name&gt;` overrides one, so a test run
-/// can stand beside a running dev stack.
+/// can stand beside a running dev stack. SecondGrpc and SecondHttp are the second service instance's
+/// (`Referrals:ServiceInstances` = 2).
 /// </summary>
 public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp)
 {
     public static StackPorts From(IConfiguration configuration)
     {
@@ -22,7 +23,9 @@ public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int
             Auth: Port(nameof(Auth), 50061),
             Core: Port(nameof(Core), 50062),
             CoreControl: Port(nameof(CoreControl), 50063),
-            Prometheus: Port(nameof(Prometheus), 9090));
+            Prometheus: Port(nameof(Prometheus), 9090),
+            SecondGrpc: Port(nameof(SecondGrpc), 50070),
+            SecondHttp: Port(nameof(SecondHttp), 8090));
     }
 }
 

@@ -51,11 +51,17 @@ public sealed class ReferralsApp : IAsyncLifetime
     public string KafkaBootstrap => $"127.0.0.1:{Ports.Kafka}";
     public Uri HttpAddress => new($"http://127.0.0.1:{Ports.Http}");
     public Uri GrpcAddress => new($"http://127.0.0.1:{Ports.Grpc}");
+    /// <summary>The second service instance (<c>referrals-2</c>): same database, Redis and broker, its own ports.</summary>
+    public Uri SecondHttpAddress => new($"http://127.0.0.1:{Ports.SecondHttp}");
+    public Uri SecondGrpcAddress => new($"http://127.0.0.1:{Ports.SecondGrpc}");
     public Uri KafkaControlAddress => new($"http://127.0.0.1:{Ports.KafkaControl}");
     public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
     public Uri PrometheusAddress => new($"http://127.0.0.1:{Ports.Prometheus}");
 
     public const int AdminPerIpPerSecond = 200;
+
+    /// <summary>The suite runs two service instances against the same Postgres, Redis and broker.</summary>
+    public static readonly string[] ServiceInstances = ["referrals", "referrals-2"];
 
     public async ValueTask InitializeAsync()
     {
@@ -63,6 +69,7 @@ public sealed class ReferralsApp : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
             [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
              $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}", $"--Referrals:Service:Telemetry:SpanFile={SpanFile}",
+             $"--Referrals:ServiceInstances={ServiceInstances.Length}",
              // Every admin call of the suite comes from 127.0.0.1: the admin limit is raised so they do not meet it, and
              // the test of the limit bursts beyond this.
              $"--Referrals:Service:Admin:PerIpPerSecond={AdminPerIpPerSecond}"],
@@ -79,34 +86,38 @@ public sealed class ReferralsApp : IAsyncLifetime
         ErrorLogWatch.OfTheRunningStack = _errorLogs;
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("referrals", timeout.Token);
+        foreach (var instance in ServiceInstances)
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(instance, timeout.Token);
     }
 
     public Task StopResourceAsync(string resource, CancellationToken ct) =>
         App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
 
     /// <summary>
-    /// Starts a stopped resource and waits until the service is ready again: its clients have reconnected (a Redis
-    /// client reconnects with a backoff, and until then destructive calls fail closed on the jti blacklist), so the
-    /// next test does not meet the outage this one made.
+    /// Starts a stopped resource and waits until both service instances are ready again: their clients have
+    /// reconnected (a Redis client reconnects with a backoff, and until then destructive calls fail closed on the jti
+    /// blacklist), so the next test does not meet the outage this one made.
     /// </summary>
     public async Task StartResourceAsync(string resource, CancellationToken ct)
     {
         await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
-        using var http = CreateHttpClient();
-        await Eventually.ReturnsAsync(async () =>
+        foreach (var address in new[] { HttpAddress, SecondHttpAddress })
         {
-            try
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+            await Eventually.ReturnsAsync(async () =>
             {
-                using var ready = await http.GetAsync("/ready", ct);
-                return ready.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, isReady => isReady, TimeSpan.FromSeconds(60), ct);
+                try
+                {
+                    using var ready = await http.GetAsync("/ready", ct);
+                    return ready.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, isReady => isReady, TimeSpan.FromSeconds(60), ct);
+        }
     }
 
     /// <summary>
@@ -117,6 +128,8 @@ public sealed class ReferralsApp : IAsyncLifetime
     public IDisposable ExpectErrorLogs(params string[] fragments) => _errorLogs.Expect(fragments);
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public HttpClient CreateSecondHttpClient() => new() { BaseAddress = SecondHttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public async ValueTask DisposeAsync()
     {
@@ -148,12 +161,12 @@ public sealed class ReferralsApp : IAsyncLifetime
 public sealed class UnexpectedErrorLogsException(string message) : Exception(message);
 
 public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp)
 {
     public static StackPortsForTests Free()
     {
-        var p = FreePorts.Take(10);
-        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
+        var p = FreePorts.Take(12);
+        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
     }
 
     public IEnumerable<string> AsArguments() =>
@@ -161,6 +174,7 @@ public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Re
         $"--Referrals:Ports:Grpc={Grpc}", $"--Referrals:Ports:Http={Http}", $"--Referrals:Ports:Postgres={Postgres}",
         $"--Referrals:Ports:Redis={Redis}", $"--Referrals:Ports:Kafka={Kafka}", $"--Referrals:Ports:KafkaControl={KafkaControl}",
         $"--Referrals:Ports:Auth={Auth}", $"--Referrals:Ports:Core={Core}", $"--Referrals:Ports:CoreControl={CoreControl}",
-        $"--Referrals:Ports:Prometheus={Prometheus}",
+        $"--Referrals:Ports:Prometheus={Prometheus}", $"--Referrals:Ports:SecondGrpc={SecondGrpc}",
+        $"--Referrals:Ports:SecondHttp={SecondHttp}",
     ];
 }
