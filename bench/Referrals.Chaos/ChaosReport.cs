@@ -49,6 +49,7 @@ public sealed record ChaosReport(IReadOnlyList<(string Row, string Value)> Rows,
             ("tier events", $"{v.TierEvents} (+{v.TierDuplicatesSent} duplicates) · processed {v.TierEvents - v.TierEventsLost} · " +
                 $"duplicate bonuses {v.DuplicatedRewards}"),
             ("message store rows left", $"inbox {v.RowsLeft.Inbox.Count} · outbox {v.RowsLeft.Outbox.Count} · dead letters {v.RowsLeft.DeadLetters.Count}"),
+            ("records the broker dropped unread", v.DroppedByBroker.Count == 0 ? "0" : string.Join(", ", v.DroppedByBroker.Select(d => $"{d.Key} {d.Value}"))),
             ("consumer lag", v.ConsumerLag.Values.Sum() == 0 ? "0" : string.Join(", ", v.ConsumerLag.Select(l => $"{l.Key} {l.Value}"))),
             ("dead letters (run)", $"{dl.Parked}: orders {dl.Orders}, tier events {dl.TierEvents}, unaccounted {dl.Unaccounted.Count}; " +
                 $"not in ledger {dl.NotInLedger}"),

@@ -45,7 +45,7 @@ public static class ChaosRun
         log.WriteLine($"setup: {links.Length} referral links in {setup.Elapsed.TotalSeconds:0.0} s");
 
         var stored = new StoredState(stack.OwnerConnectionString);
-        var baseline = await RunBaseline.TakeAsync(stack, stored, ct);
+        using var baseline = await RunBaseline.TakeAsync(stack, stored, ct);
         var runClock = Stopwatch.StartNew();
         using var driver = new ShopifyDriver(stack.Instances, ShopDomain, AppSecret, runClock);
         var faults = new FaultInjector(stack, runClock, log);

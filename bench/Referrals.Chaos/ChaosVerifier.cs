@@ -2,18 +2,28 @@ using System.Text.Json;
 
 namespace Referrals.Chaos;
 
-/// <summary>Where the run started: the topics' ends and the message store's rows, so that only the run's own records are judged.</summary>
+/// <summary>
+/// Where the run started: the message store's rows, and recorders of the topics the verdict reads from their ends then,
+/// so that only the run's own records are judged.
+/// </summary>
 public sealed record RunBaseline(
-    Dictionary<int, long> Completed,
-    Dictionary<int, long> Tasks,
-    Dictionary<int, long> DeadLetters,
-    MessageStoreRows MessageStore)
+    TopicRecorder Completed,
+    TopicRecorder Tasks,
+    TopicRecorder DeadLetters,
+    MessageStoreRows MessageStore) : IDisposable
 {
     public static async Task<RunBaseline> TakeAsync(ChaosTarget stack, StoredState stored, CancellationToken ct) => new(
-        KafkaTopics.Ends(stack.KafkaBootstrap, ChaosVerifier.CompletedTopic),
-        KafkaTopics.Ends(stack.KafkaBootstrap, ChaosVerifier.TaskTopic),
-        KafkaTopics.Ends(stack.KafkaBootstrap, ChaosVerifier.DeadLetterTopic),
+        TopicRecorder.StartAtEnd(stack.KafkaBootstrap, ChaosVerifier.CompletedTopic),
+        TopicRecorder.StartAtEnd(stack.KafkaBootstrap, ChaosVerifier.TaskTopic),
+        TopicRecorder.StartAtEnd(stack.KafkaBootstrap, ChaosVerifier.DeadLetterTopic),
         await stored.MessageStoreAsync(ct));
+
+    public void Dispose()
+    {
+        Completed.Dispose();
+        Tasks.Dispose();
+        DeadLetters.Dispose();
+    }
 }
 
 /// <summary>What the run sent, for the verifier to hold the stack to.</summary>
@@ -72,7 +82,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
         var runReferrals = plan.Links.Select(l => l.ReferralId).ToHashSet();
 
         // referral.completed: distinct event ids per referral, by status (and tier, for the bonuses).
-        var completedEvents = KafkaTopics.ReadFrom(stack.KafkaBootstrap, CompletedTopic, baseline.Completed)
+        var completedEvents = baseline.Completed.CatchUp()
             .Select(r => JsonDocument.Parse(r.Value).RootElement)
             .Select(e => (EventId: e.GetProperty("event_id").GetString()!, Referral: Guid.Parse(e.GetProperty("referral_id").GetString()!),
                 Status: e.GetProperty("status").GetString()!, Tier: e.TryGetProperty("tier_id", out var tier) ? tier.GetString() : null))
@@ -83,7 +93,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
         var duplicateRewards = completedEvents.Where(e => e.Status == "rewarded").GroupBy(e => (e.Referral, e.Tier)).Sum(g => g.Count() - 1);
 
         // referral.task: distinct thank-you event ids per link, found through the correlation id its order carried.
-        var thankYous = KafkaTopics.ReadFrom(stack.KafkaBootstrap, TaskTopic, baseline.Tasks)
+        var thankYous = baseline.Tasks.CatchUp()
             .Select(r => JsonDocument.Parse(r.Value).RootElement)
             .Where(e => e.GetProperty("task_type").GetString() == ThankYou)
             .Select(e => (EventId: e.GetProperty("event_id").GetString()!, Correlation: e.GetProperty("correlation_id").GetString()!))
@@ -122,6 +132,8 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             TierDuplicatesSent: plan.Tiers.Sends.Count - plan.Tiers.Events.Count,
             TierEventsLost: tierIds.Count(id => !IsProcessed(id)),
             DuplicatedRewards: duplicateRewards,
+            DroppedByBroker: new[] { baseline.Completed, baseline.Tasks, baseline.DeadLetters }.Where(r => r.Dropped > 0)
+                .ToDictionary(r => r.Topic, r => r.Dropped),
             RowsLeft: rowsLeft,
             RowsLeftDescribed: rowsLeftDescribed,
             ConsumerLag: lag,
@@ -136,7 +148,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
     {
         var webhooks = webhookIds.ToHashSet(StringComparer.Ordinal);
         var tiers = tierIds.ToHashSet(StringComparer.Ordinal);
-        var parked = KafkaTopics.ReadFrom(stack.KafkaBootstrap, DeadLetterTopic, baseline.DeadLetters);
+        var parked = baseline.DeadLetters.CatchUp();
         var (orders, tierEvents, unaccounted) = (0, 0, new List<string>());
         foreach (var record in parked)
         {
@@ -187,6 +199,7 @@ public sealed record Verification(
     int TierDuplicatesSent,
     int TierEventsLost,
     int DuplicatedRewards,
+    IReadOnlyDictionary<string, long> DroppedByBroker,
     MessageStoreRows RowsLeft,
     IReadOnlyList<string> RowsLeftDescribed,
     IReadOnlyDictionary<string, long> ConsumerLag,
@@ -201,6 +214,8 @@ public sealed record Verification(
     /// <summary>The checks besides lost and duplicated that a clean run passes too.</summary>
     public IEnumerable<string> OtherFailures()
     {
+        foreach (var (topic, dropped) in DroppedByBroker)
+            yield return $"the broker dropped {dropped} record(s) of {topic} before they were read: the verdict cannot see them";
         if (WebhooksAnswered < Webhooks)
             yield return $"{Webhooks - WebhooksAnswered} webhook id(s) never answered 200";
         if (ConvertedInPostgres < ExpectedConversions)

@@ -1,4 +1,3 @@
-using System.Text;
 using Confluent.Kafka;
 
 namespace Referrals.Chaos;
@@ -9,7 +8,7 @@ public sealed record TopicRecord(int Partition, long Offset, string? Key, byte[]
     public string? Header(string name) => Headers.GetValueOrDefault(name);
 }
 
-/// <summary>The stack's topics read with a plain Confluent consumer, outside the service, and its consumer groups' lag.</summary>
+/// <summary>The stack's topics' ends and its consumer groups' lag, read with a plain Confluent client outside the service.</summary>
 public static class KafkaTopics
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -19,34 +18,6 @@ public static class KafkaTopics
     {
         using var consumer = Consumer(bootstrap, $"chaos-{Guid.NewGuid():N}");
         return Partitions(bootstrap, topic).ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, Timeout).High.Value);
-    }
-
-    /// <summary>Every record of the topic from <paramref name="starts"/> (partition → offset) to where it ends now.</summary>
-    public static List<TopicRecord> ReadFrom(string bootstrap, string topic, IReadOnlyDictionary<int, long> starts)
-    {
-        var ends = Ends(bootstrap, topic);
-        var remaining = ends.Where(end => end.Value > starts.GetValueOrDefault(end.Key)).ToDictionary(e => e.Key, e => e.Value);
-        var records = new List<TopicRecord>();
-        if (remaining.Count == 0)
-            return records;
-        using var consumer = Consumer(bootstrap, $"chaos-{Guid.NewGuid():N}");
-        consumer.Assign(remaining.Keys.Select(p => new TopicPartitionOffset(topic, p, starts.GetValueOrDefault(p))));
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (remaining.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (result?.Message is null || result.IsPartitionEOF)
-                continue;
-            records.Add(new TopicRecord(result.Partition.Value, result.Offset.Value,
-                result.Message.Key is { } key ? Encoding.UTF8.GetString(key) : null, result.Message.Value ?? [],
-                (result.Message.Headers ?? []).GroupBy(h => h.Key)
-                    .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes() ?? []), StringComparer.Ordinal)));
-            if (result.Offset.Value + 1 >= remaining.GetValueOrDefault(result.Partition.Value, long.MaxValue))
-                remaining.Remove(result.Partition.Value);
-        }
-        if (remaining.Count > 0)
-            throw new TimeoutException($"{topic}: partitions {string.Join(", ", remaining.Keys)} were not read to their end");
-        return records;
     }
 
     /// <summary>
