@@ -1,0 +1,65 @@
+extern alias chaos;
+using chaos::Referrals.Chaos;
+using Referrals.Service.Tests.Infrastructure;
+
+namespace Referrals.Service.Tests.Reliability;
+
+/// <summary>
+/// The chaos run's small variant (bench/chaos/run.sh runs 10,000 orders): 1,000 orders and 100 tier events while
+/// Postgres and Redis are each paused and killed once, the broker goes down once and the service is killed once;
+/// nothing may be lost and nothing duplicated, as Postgres and a plain Kafka consumer see it.
+/// </summary>
+[Collection(IntegrationTier.Name)]
+public sealed class ChaosRunTests(ReferralsApp app)
+{
+    [Fact]
+    public async Task A_thousand_orders_through_every_fault_once_convert_exactly_once_and_leave_nothing_behind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // The fault that kills an instance kills the last one, referrals-2: the survivor serves on and recovers its work.
+        var target = new ChaosTarget(app.App,
+            [new ServiceInstance("referrals", app.HttpAddress, app.GrpcAddress), new ServiceInstance("referrals-2", app.SecondHttpAddress, app.SecondGrpcAddress)],
+            app.KafkaBootstrap, app.KafkaControlAddress, app.DatabaseConnectionString, app.Ports.Postgres, app.Ports.Redis);
+        var options = new ChaosOptions
+        {
+            Orders = 1000,
+            OrdersPerSecond = 20,
+            Schedule = "once",
+            FaultLength = TimeSpan.FromSeconds(4),
+            TierEvents = 100,
+            GiveUpAfter = TimeSpan.FromSeconds(90),
+            QuietTimeout = TimeSpan.FromSeconds(60),
+        };
+        using var expected = app.ExpectErrorLogs([.. FaultErrors, $"Connect to ipv4#{app.KafkaBootstrap} failed"]);
+        var log = new StringWriter();
+        ChaosReport report;
+        try
+        {
+            report = await ChaosRun.ExecuteAsync(target, options, log, ct);
+        }
+        finally
+        {
+            using var broker = new HttpClient { BaseAddress = app.KafkaControlAddress };
+            await broker.PostAsync("/broker/up", null, CancellationToken.None);
+            await target.WaitUntilReadyAsync(CancellationToken.None);
+            // The run's timeline (faults, waiting for quiet) beside stack.log, for a red run to be read afterwards.
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestResults", "chaos.log"), log.ToString(), CancellationToken.None);
+        }
+
+        await File.AppendAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestResults", "chaos.log"), report.ToString(), CancellationToken.None);
+        report.Lost.ShouldBe(0, report.ToString());
+        report.Duplicated.ShouldBe(0, report.ToString());
+        report.Failures.ShouldBeEmpty(report.ToString());
+    }
+
+    // What the faults make the stack log on purpose today: Postgres gone, hung or recovering; Redis gone or hung; the broker
+    // down; retries rescheduled; two orders of one link converting at once. Each is a line of the service at Error.
+    private static readonly string[] FaultErrors =
+    [
+        "NpgsqlException", "PostgresException", "MartenCommandException", "NpgsqlTransaction",
+        "RedisConnectionException", "RedisTimeoutException", "UnableToConnect on", "SocketClosed",
+        "brokers are down",
+        "was rescheduled to",
+        "JasperFx.ConcurrencyException: Optimistic concurrency check failed",
+    ];
+}

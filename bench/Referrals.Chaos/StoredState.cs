@@ -1,0 +1,113 @@
+using Npgsql;
+
+namespace Referrals.Chaos;
+
+/// <summary>The Wolverine message store's rows: the inbox still to handle (incoming or scheduled), the outbox, dead letters.</summary>
+public sealed record MessageStoreRows(HashSet<Guid> Inbox, HashSet<Guid> Outbox, HashSet<Guid> DeadLetters)
+{
+    /// <summary>The rows that are here and were not at <paramref name="start"/>.</summary>
+    public MessageStoreRows Since(MessageStoreRows start) =>
+        new([.. Inbox.Except(start.Inbox)], [.. Outbox.Except(start.Outbox)], [.. DeadLetters.Except(start.DeadLetters)]);
+
+    public int Count => Inbox.Count + Outbox.Count + DeadLetters.Count;
+}
+
+/// <summary>What the service stored, read from PostgreSQL as the owner (row-level security does not apply).</summary>
+public sealed class StoredState(string ownerConnectionString)
+{
+    private const string Schema = "referrals";
+
+    public async Task<MessageStoreRows> MessageStoreAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return new MessageStoreRows(
+            await IdsAsync(connection, $"select id from {Schema}.wolverine_incoming_envelopes where status <> 'Handled'", ct),
+            await IdsAsync(connection, $"select id from {Schema}.wolverine_outgoing_envelopes", ct),
+            await IdsAsync(connection, $"select id from {Schema}.wolverine_dead_letters", ct));
+    }
+
+    /// <summary>The given rows grouped by what they are (table, status, owner node, message type, destination), for a report.</summary>
+    public async Task<IReadOnlyList<string>> DescribeAsync(MessageStoreRows rows, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var described = new List<string>();
+        foreach (var (table, ids, columns) in new[]
+        {
+            ("wolverine_incoming_envelopes", rows.Inbox, "status || ' owner ' || owner_id || ' ' || message_type || ' at ' || received_at"),
+            ("wolverine_outgoing_envelopes", rows.Outbox, "'owner ' || owner_id || ' ' || message_type || ' to ' || destination"),
+            ("wolverine_dead_letters", rows.DeadLetters, "message_type || ' ' || exception_type"),
+        })
+        {
+            if (ids.Count == 0)
+                continue;
+            await using var command = new NpgsqlCommand(
+                $"select {columns}, count(*) from {Schema}.{table} where id = any(@ids) group by 1 order by 2 desc", connection);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                described.Add($"{table}: {reader.GetString(0)} ×{reader.GetInt64(1)}");
+        }
+        return described;
+    }
+
+    /// <summary>The status of each referral (absent: not found).</summary>
+    public async Task<Dictionary<Guid, string>> ReferralStatusesAsync(Guid shop, IReadOnlyCollection<Guid> referrals, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select id, data->>'status' from {Schema}.mt_doc_referral where tenant_id = @shop and id = any(@ids)", connection);
+        command.Parameters.AddWithValue("shop", shop.ToString());
+        command.Parameters.AddWithValue("ids", referrals.ToArray());
+        var statuses = new Dictionary<Guid, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            statuses[reader.GetGuid(0)] = reader.GetString(1);
+        return statuses;
+    }
+
+    /// <summary>The processed_events rows of the given event ids (webhook ids, tier event ids): state and outcome.</summary>
+    public async Task<Dictionary<string, (string State, string? Outcome)>> ProcessedEventsAsync(Guid shop, IReadOnlyCollection<string> ids,
+        CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select id, data->>'state', data->>'outcome' from {Schema}.mt_doc_processed_events where tenant_id = @shop and id = any(@ids)", connection);
+        command.Parameters.AddWithValue("shop", shop.ToString());
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var rows = new Dictionary<string, (string, string?)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows[reader.GetString(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return rows;
+    }
+
+    /// <summary>The (partition, offset) of every referrals.dlq record the dead-letter ledger holds.</summary>
+    public async Task<HashSet<(int Partition, long Offset)>> LedgerAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select (data->>'partition')::int, (data->>'offset')::bigint from {Schema}.mt_doc_dead_letters", connection);
+        var ledger = new HashSet<(int, long)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ledger.Add((reader.GetInt32(0), reader.GetInt64(1)));
+        return ledger;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static async Task<HashSet<Guid>> IdsAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var ids = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+}
