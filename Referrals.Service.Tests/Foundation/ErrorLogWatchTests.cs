@@ -16,8 +16,8 @@ public sealed class ErrorLogWatchTests
     public ErrorLogWatchTests() => _watch = new ErrorLogWatch(_clock, LateLogs);
 
     [Theory]
-    [InlineData("referrals", false, """{"LogLevel":"Error","Category":"Referrals.Service.Features.DeadLetters.ParkDeadLetter","Message":"Dead-lettered ConvertOrder"}""")]
-    [InlineData("referrals", false, """{"LogLevel":"Critical","Category":"Microsoft.Hosting.Lifetime","Message":"the host crashed"}""")]
+    [InlineData("referrals", false, """{"level":"error","category":"Referrals.Service.Features.DeadLetters.ParkDeadLetter","message":"Dead-lettered ConvertOrder"}""")]
+    [InlineData("referrals", false, """{"level":"critical","category":"Microsoft.Hosting.Lifetime","message":"the host crashed"}""")]
     [InlineData("referrals", true, "%3|1796115962.798|ERROR|referrals-service#producer-1| [thrd:127.0.0.1:38313/1]: 1/1 brokers are down")]
     [InlineData("referrals", true, "Unhandled exception. System.InvalidOperationException: boom")]
     [InlineData("core-stub", false, "09:04:52 \u001b[41m\u001b[30mfail\u001b[39m\u001b[22m\u001b[49m: Referrals.DevStubs.Core[0] GetCustomer failed")]
@@ -31,8 +31,8 @@ public sealed class ErrorLogWatchTests
     }
 
     [Theory]
-    [InlineData("referrals", false, """{"LogLevel":"Warning","Category":"Wolverine","Message":"slow"}""")]
-    [InlineData("referrals", false, """{"LogLevel":"Information","Category":"Wolverine","Message":"Error handling policy applied"}""")]
+    [InlineData("referrals", false, """{"level":"warn","category":"Wolverine","message":"slow"}""")]
+    [InlineData("referrals", false, """{"level":"info","category":"Wolverine","message":"Error handling policy applied"}""")]
     [InlineData("referrals", true, "%6|1796115962.798|FAIL|referrals-service#producer-1| [thrd:127.0.0.1:38313/1]: Disconnected")]
     [InlineData("referrals", true, "[sys] Failed to stop run: Error = timed out waiting for process to stop")]
     [InlineData("referrals", true, "Error executing command 'stop'.")]
@@ -51,7 +51,7 @@ public sealed class ErrorLogWatchTests
     public void An_error_containing_a_declared_fragment_is_expected_while_the_declaration_lasts()
     {
         using (_watch.Expect(["Dead-lettered ConvertOrder"]))
-            Log("referrals", false, """{"LogLevel":"Error","Category":"DeadLetters","Message":"Dead-lettered ConvertOrder for shop x"}""");
+            Log("referrals", false, """{"level":"error","category":"DeadLetters","message":"Dead-lettered ConvertOrder for shop x"}""");
 
         var unexpected = _watch.Unexpected();
 
@@ -62,7 +62,7 @@ public sealed class ErrorLogWatchTests
     public void A_declaration_covers_only_the_errors_that_contain_its_fragment()
     {
         using (_watch.Expect(["Dead-lettered ConvertOrder"]))
-            Log("referrals", false, """{"LogLevel":"Error","Category":"Marten","Message":"permission denied"}""");
+            Log("referrals", false, """{"level":"error","category":"Marten","message":"permission denied"}""");
 
         var unexpected = _watch.Unexpected();
 
@@ -100,7 +100,7 @@ public sealed class ErrorLogWatchTests
     public void The_failure_names_the_resource_the_running_test_and_the_line()
     {
         ErrorLogWatch.RunningTest = "OrderWebhookTests.A_test";
-        Log("referrals", false, """{"LogLevel":"Error","Category":"Grpc","Message":"Error when executing service method","Exception":"System.Exception: boom"}""");
+        Log("referrals", false, """{"level":"error","category":"Grpc","message":"Error when executing service method","exception":"System.Exception: boom"}""");
         ErrorLogWatch.RunningTest = null;
 
         var message = ErrorLogWatch.Describe(_watch.Unexpected());
@@ -112,9 +112,9 @@ public sealed class ErrorLogWatchTests
     public void An_unexpected_error_is_named_once_by_the_test_it_arrived_in_and_the_others_when_the_stack_stops()
     {
         ErrorLogWatch.RunningTest = "OrderWebhookTests.A_test";
-        Log("referrals", false, """{"LogLevel":"Error","Category":"Grpc","Message":"during the test"}""");
+        Log("referrals", false, """{"level":"error","category":"Grpc","message":"during the test"}""");
         ErrorLogWatch.RunningTest = null;
-        Log("referrals", false, """{"LogLevel":"Error","Category":"Grpc","Message":"between tests"}""");
+        Log("referrals", false, """{"level":"error","category":"Grpc","message":"between tests"}""");
 
         var ofTheTest = _watch.TakeUnexpected("OrderWebhookTests.A_test");
         var ofTheRun = _watch.TakeUnexpected(test: null);

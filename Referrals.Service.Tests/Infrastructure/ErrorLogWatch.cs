@@ -30,7 +30,7 @@ public sealed partial class ErrorLogWatch : ILoggerProvider
     private const int ReportedLines = 40;
     private const int ReportedLineLength = 1500;
 
-    private static readonly HashSet<string> DotnetResources = ["referrals", "auth-stub", "core-stub", "kafka-broker"];
+    private static readonly HashSet<string> DotnetResources = ["referrals", "referrals-2", "auth-stub", "core-stub", "kafka-broker"];
 
     private readonly TimeProvider _clock;
     private readonly TimeSpan _lateLogs;
@@ -149,18 +149,21 @@ public sealed partial class ErrorLogWatch : ILoggerProvider
         return (stderr, stderr, line);
     }
 
-    /// <summary>"Category: message exception" of a JSON console entry at Error or Critical; null for any other line.</summary>
+    /// <summary>
+    /// "category: message exception" of one of the service's JSON log lines (ServiceDefaults' FlatJsonConsoleFormatter:
+    /// <c>level</c>, <c>category</c>, <c>message</c>, <c>exception</c>) at error or critical; null for any other line.
+    /// </summary>
     private static string? JsonErrorEntry(string line)
     {
         try
         {
             using var entry = JsonDocument.Parse(line);
             var root = entry.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("LogLevel", out var level)
-                || level.GetString() is not ("Error" or "Critical"))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("level", out var level)
+                || level.GetString() is not ("error" or "critical"))
                 return null;
-            var text = $"{Text(root, "Category")}: {Text(root, "Message")}";
-            return Text(root, "Exception") is { Length: > 0 } exception ? $"{text} {exception}" : text;
+            var text = $"{Text(root, "category")}: {Text(root, "message")}";
+            return Text(root, "exception") is { Length: > 0 } exception ? $"{text} {exception}" : text;
         }
         catch (JsonException)
         {
