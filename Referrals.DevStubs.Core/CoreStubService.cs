@@ -10,7 +10,7 @@ using Referrals.Contracts.Core.V1;
 
 namespace Referrals.DevStubs.Core;
 
-public sealed class CoreStubService(FaultSwitch faults) : CoreService.CoreServiceBase
+public sealed class CoreStubService(FaultSwitch faults, LaggingCustomers lagging) : CoreService.CoreServiceBase
 {
     public override Task<GetCustomerRFMResponse> GetCustomerRFM(GetCustomerRFMRequest request, ServerCallContext context)
     {
@@ -42,7 +42,7 @@ public sealed class CoreStubService(FaultSwitch faults) : CoreService.CoreServic
         faults.OnCall();
         var shopId = ParseUuid("shop_id", request.ShopId);
         RequireKnownShop(shopId);
-        if (!DevCustomers.IsKnownShopifyId(request.ShopifyCustomerId))
+        if (!DevCustomers.IsKnownShopifyId(request.ShopifyCustomerId) || lagging.IsLagging(request.ShopifyCustomerId))
         {
             throw new RpcException(new Status(
                 StatusCode.NotFound,

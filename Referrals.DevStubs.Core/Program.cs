@@ -4,8 +4,11 @@
 //   on the Control endpoint (HTTP/1.1):
 //     POST /control/fail?count=N&status=Unavailable  -> the next N calls fail (count=-1: until reset; defaults -1, Unavailable)
 //     POST /control/reset                            -> healthy again, counters zeroed
+//     POST /control/lag?shopify_customer_id=N        -> Shopify customer N is NOT_FOUND (their record lags) ...
+//     POST /control/known?shopify_customer_id=N      -> ... until this (or a reset)
 //     GET  /control                                  -> {"fail_status","fail_remaining","calls_total","calls_failed"}
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Referrals.DevStubs.Core;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -23,6 +26,8 @@ builder.Logging.AddSimpleConsole(options =>
 
 var faults = FaultSwitch.FromFailMode(builder.Configuration["DevCore:FailMode"]);
 builder.Services.AddSingleton(faults);
+var lagging = new LaggingCustomers();
+builder.Services.AddSingleton(lagging);
 builder.Services.AddGrpc();
 builder.Services.AddGrpcReflection();
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -34,7 +39,21 @@ app.MapGrpcReflectionService();
 
 var control = app.MapGroup("/control");
 control.MapGet("/", () => faults.State());
-control.MapPost("/reset", () => faults.Reset());
+control.MapPost("/reset", () =>
+{
+    lagging.Reset();
+    return faults.Reset();
+});
+control.MapPost("/lag", ([FromQuery(Name = "shopify_customer_id")] long shopifyCustomerId) =>
+{
+    lagging.Lag(shopifyCustomerId);
+    return Results.NoContent();
+});
+control.MapPost("/known", ([FromQuery(Name = "shopify_customer_id")] long shopifyCustomerId) =>
+{
+    lagging.Know(shopifyCustomerId);
+    return Results.NoContent();
+});
 control.MapPost("/fail", (int? count, string? status) =>
 {
     if (!FaultSwitch.TryParseStatus(status ?? "Unavailable", out var code))

@@ -26,7 +26,14 @@ public static class PlatformSetup
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ErrorMetrics>();
         builder.AddServiceMeter(ErrorMetrics.MeterName);
-        builder.AddNpgsqlDataSource(InfrastructureSettings.Database);
+        // Within a webhook's deadline (WebhookAcceptDeadline): a cancelled command gives up at once instead of waiting for
+        // a Postgres that may have stopped answering to confirm it, and a connection to one is given up as soon.
+        var acceptTimeout = WebhookAcceptDeadline.TimeoutOf(builder.Configuration);
+        builder.AddNpgsqlDataSource(InfrastructureSettings.Database, configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
+            dataSource.ConnectionStringBuilder.Timeout = Math.Max(1, (int)Math.Floor(acceptTimeout.TotalSeconds));
+        });
 
         builder.AddCorrelation();
         builder.AddReferralsStorage();
@@ -50,6 +57,7 @@ public static class PlatformSetup
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseRateLimiter();
         app.UseCallerAuthentication();
+        app.UseWebhookAcceptDeadline();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDefaultEndpoints();
