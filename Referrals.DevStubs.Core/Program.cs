@@ -3,6 +3,7 @@
 //   DevCore:FailMode = <gRPC status name>  -> every call fails with it until POST /control/reset;
 //   on the Control endpoint (HTTP/1.1):
 //     POST /control/fail?count=N&status=Unavailable  -> the next N calls fail (count=-1: until reset; defaults -1, Unavailable)
+//                       &delay_ms=M                  -> ... each after M ms (default 0)
 //     POST /control/reset                            -> healthy again, counters zeroed
 //     POST /control/lag?shopify_customer_id=N        -> Shopify customer N is NOT_FOUND (their record lags) ...
 //     POST /control/known?shopify_customer_id=N      -> ... until this (or a reset)
@@ -54,7 +55,7 @@ control.MapPost("/known", ([FromQuery(Name = "shopify_customer_id")] long shopif
     lagging.Know(shopifyCustomerId);
     return Results.NoContent();
 });
-control.MapPost("/fail", (int? count, string? status) =>
+control.MapPost("/fail", (int? count, string? status, [FromQuery(Name = "delay_ms")] int? delayMs) =>
 {
     if (!FaultSwitch.TryParseStatus(status ?? "Unavailable", out var code))
     {
@@ -67,7 +68,7 @@ control.MapPost("/fail", (int? count, string? status) =>
         return Results.BadRequest(new { error = "count must be -1 (until reset) or at least 1" });
     }
 
-    return Results.Ok(faults.Fail(code, times));
+    return Results.Ok(faults.Fail(code, times, TimeSpan.FromMilliseconds(Math.Max(0, delayMs ?? 0))));
 });
 
 app.Logger.LogWarning("Referrals.DevStubs.Core is a DEVELOPMENT/TEST stub of core.v1.CoreService with fixed dev data.");

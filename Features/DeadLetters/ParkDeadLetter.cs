@@ -2,6 +2,7 @@ using Wolverine;
 using Wolverine.Runtime;
 using Referrals.Service.Messaging;
 using Referrals.Service.Observability;
+using Referrals.Service.Storage;
 
 namespace Referrals.Service.Features.DeadLetters;
 
@@ -14,7 +15,8 @@ namespace Referrals.Service.Features.DeadLetters;
 /// `referrals.replay` as it is. Used through <see cref="ErrorPolicies"/>.
 /// A message is settled only once its dead letter is in the outbox: while parking fails (Postgres away) it is tried
 /// again with growing pauses, and a shutdown in between leaves the message unsettled in the durable inbox, to be
-/// handled again.
+/// handled again. What the outbox refuses otherwise (an empty payload) is produced straight to the topic
+/// (<see cref="DirectDeadLetters"/>).
 /// </summary>
 public static class ParkDeadLetter
 {
@@ -29,15 +31,21 @@ public static class ParkDeadLetter
         var firstFailedAt = services.GetRequiredService<FirstFailures>().Take(failed.Id);
         var headers = DeadLetterHeaders.For(failed, exception, firstFailedAt, services.GetRequiredService<TimeProvider>().GetUtcNow());
 
+        // The outbox does not carry an empty payload, nor what it refuses for any reason but Postgres being away.
+        var direct = failed.Data is not { Length: > 0 };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await SendAsync(services, failed, headers);
+                if (direct)
+                    await services.GetRequiredService<DirectDeadLetters>().ParkAsync(failed, headers, runtime.Options.Durability.Cancellation);
+                else
+                    await SendAsync(services, failed, headers);
                 break;
             }
             catch (Exception e) when (!runtime.Options.Durability.Cancellation.IsCancellationRequested)
             {
+                direct |= !StorageOutage.IsOutage(e);
                 var pause = PausesBetweenTries[Math.Min(attempt, PausesBetweenTries.Length - 1)];
                 logger.LogWarning("Parking {MessageType} failed ({Reason}); trying again in {Pause}", failed.MessageType, e.Message, pause);
                 await Task.Delay(pause, runtime.Options.Durability.Cancellation);
