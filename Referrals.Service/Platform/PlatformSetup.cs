@@ -26,14 +26,10 @@ public static class PlatformSetup
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ErrorMetrics>();
         builder.AddServiceMeter(ErrorMetrics.MeterName);
-        // Within a webhook's deadline (WebhookAcceptDeadline): a cancelled command gives up at once instead of waiting for
-        // a Postgres that may have stopped answering to confirm it, and a connection to one is given up as soon.
-        var acceptTimeout = WebhookAcceptDeadline.TimeoutOf(builder.Configuration);
-        builder.AddNpgsqlDataSource(InfrastructureSettings.Database, configureDataSourceBuilder: dataSource =>
-        {
-            dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
-            dataSource.ConnectionStringBuilder.Timeout = Math.Max(1, (int)Math.Floor(acceptTimeout.TotalSeconds));
-        });
+        // A cancelled command (a webhook's deadline, WebhookAcceptDeadline) gives up at once instead of waiting for a
+        // Postgres that may have stopped answering to confirm the cancellation.
+        builder.AddNpgsqlDataSource(InfrastructureSettings.Database,
+            configureDataSourceBuilder: dataSource => dataSource.ConnectionStringBuilder.CancellationTimeout = -1);
 
         builder.AddCorrelation();
         builder.AddReferralsStorage();

@@ -9,10 +9,13 @@ namespace Referrals.Service.Webhooks;
 /// Shopify waits 5 s for an answer and retries what is not a 2xx, so a webhook that cannot be accepted durably in time
 /// is answered 503 <c>storage_unavailable</c> with a Retry-After, never left hanging and never 500. Every Shopify
 /// webhook route (the routes under <see cref="WebhookRateLimits.PerIpPolicy"/>) runs under a deadline,
-/// `Webhooks:AcceptTimeout` (2 s by default): the request's cancellation token fires when it passes, Npgsql gives
-/// up on a cancelled command at once (the data source's cancellation timeout is off) and on a connection that is not
-/// open within the same time (its connect timeout), whether Postgres refuses connections or has stopped answering. Nothing half-happens: the webhook's transaction either committed (the webhook
-/// is accepted and will act; Shopify's retry is then a duplicate, answered 200) or it did not (503, nothing changed).
+/// `Webhooks:AcceptTimeout` (2 s by default): the request's cancellation token fires when it passes and Npgsql gives
+/// up on a cancelled command at once (the data source's cancellation timeout is off). A connection being opened to a
+/// Postgres that has stopped answering does not notice the cancellation (it holds on for Npgsql's connect timeout),
+/// so the 503 goes out shortly after the deadline whether the request has given up yet or not; the connect timeout
+/// itself stays as configured, since a short one would fail slow but healthy connects too (the migration's, under
+/// load). Nothing half-happens: the webhook's transaction either committed (the webhook is accepted and will act;
+/// Shopify's retry is then a duplicate, answered 200) or it did not (503, nothing changed).
 /// An outage the service is built to survive is a Warning, not an error.
 /// </summary>
 public sealed class WebhookAcceptDeadline(RequestDelegate next, IConfiguration configuration, ILogger<WebhookAcceptDeadline> logger)
@@ -24,9 +27,7 @@ public sealed class WebhookAcceptDeadline(RequestDelegate next, IConfiguration c
     /// <summary>Seconds Shopify (or any client) is asked to wait before it delivers again.</summary>
     public const int RetryAfterSeconds = 2;
 
-    private readonly TimeSpan _timeout = TimeoutOf(configuration);
-
-    public static TimeSpan TimeoutOf(IConfiguration configuration) => configuration.GetValue(TimeoutKey, DefaultTimeout);
+    private readonly TimeSpan _timeout = configuration.GetValue(TimeoutKey, DefaultTimeout);
 
     public async Task InvokeAsync(HttpContext http)
     {
