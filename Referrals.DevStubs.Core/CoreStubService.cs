@@ -10,12 +10,12 @@ using Referrals.Contracts.Core.V1;
 
 namespace Referrals.DevStubs.Core;
 
-public sealed class CoreStubService(FaultSwitch faults) : CoreService.CoreServiceBase
+public sealed class CoreStubService(FaultSwitch faults, LaggingCustomers lagging) : CoreService.CoreServiceBase
 {
-    public override Task<GetCustomerRFMResponse> GetCustomerRFM(GetCustomerRFMRequest request, ServerCallContext context)
+    public override async Task<GetCustomerRFMResponse> GetCustomerRFM(GetCustomerRFMRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        faults.OnCall();
+        await faults.OnCallAsync();
         var shopId = ParseUuid("shop_id", request.ShopId);
         var customerId = ParseUuid("customer_id", request.CustomerId);
         RequireKnownShop(shopId);
@@ -26,33 +26,33 @@ public sealed class CoreStubService(FaultSwitch faults) : CoreService.CoreServic
                 $"customer {customerId} not found in shop {shopId} (dev customers are DevCustomers.PlatformId(shop, 1..1000))"));
         }
 
-        return Task.FromResult(new GetCustomerRFMResponse
+        return new GetCustomerRFMResponse
         {
             Recency = (int)(n % 90 + 1),
             Frequency = (int)(n % 12 + 1),
             Monetary = n * 10.5,
-        });
+        };
     }
 
-    public override Task<GetCustomerByShopifyIdResponse> GetCustomerByShopifyId(
+    public override async Task<GetCustomerByShopifyIdResponse> GetCustomerByShopifyId(
         GetCustomerByShopifyIdRequest request,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        faults.OnCall();
+        await faults.OnCallAsync();
         var shopId = ParseUuid("shop_id", request.ShopId);
         RequireKnownShop(shopId);
-        if (!DevCustomers.IsKnownShopifyId(request.ShopifyCustomerId))
+        if (!DevCustomers.IsKnownShopifyId(request.ShopifyCustomerId) || lagging.IsLagging(request.ShopifyCustomerId))
         {
             throw new RpcException(new Status(
                 StatusCode.NotFound,
                 $"Shopify customer {request.ShopifyCustomerId} not found in shop {shopId} (dev customers are 1..1000)"));
         }
 
-        return Task.FromResult(new GetCustomerByShopifyIdResponse
+        return new GetCustomerByShopifyIdResponse
         {
             CustomerId = DevCustomers.PlatformId(shopId, request.ShopifyCustomerId).ToString(),
-        });
+        };
     }
 
     private static Guid ParseUuid(string field, string value) =>

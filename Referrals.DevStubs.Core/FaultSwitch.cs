@@ -13,6 +13,7 @@ public sealed class FaultSwitch
     private readonly Lock _gate = new();
     private StatusCode? _failStatus;
     private int _failRemaining;
+    private TimeSpan _failDelay;
     private long _callsTotal;
     private long _callsFailed;
 
@@ -49,10 +50,14 @@ public sealed class FaultSwitch
         return true;
     }
 
-    /// <summary>Counts a call; throws the injected status when this call is one of those told to fail.</summary>
-    public void OnCall()
+    /// <summary>
+    /// Counts a call; throws the injected status when this call is one of those told to fail, after the failure's delay
+    /// (a Core that is slow to fail, so that a test can act while a call is in flight).
+    /// </summary>
+    public async Task OnCallAsync()
     {
         StatusCode status;
+        TimeSpan delay;
         lock (_gate)
         {
             _callsTotal++;
@@ -62,6 +67,7 @@ public sealed class FaultSwitch
             }
 
             status = _failStatus.Value;
+            delay = _failDelay;
             _callsFailed++;
             if (_failRemaining > 0 && --_failRemaining == 0)
             {
@@ -69,11 +75,17 @@ public sealed class FaultSwitch
             }
         }
 
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay);
+        }
+
         throw new RpcException(new Status(status, $"fault injected by the Core dev stub ({status})"));
     }
 
     /// <param name="count">How many of the next calls fail; <see cref="UntilReset"/> for all of them.</param>
-    public FaultState Fail(StatusCode status, int count)
+    /// <param name="delay">How long each failing call takes before it fails.</param>
+    public FaultState Fail(StatusCode status, int count, TimeSpan delay = default)
     {
         if (status == StatusCode.OK)
         {
@@ -89,6 +101,7 @@ public sealed class FaultSwitch
         {
             _failStatus = status;
             _failRemaining = count;
+            _failDelay = delay;
             return Snapshot();
         }
     }
@@ -100,6 +113,7 @@ public sealed class FaultSwitch
         {
             _failStatus = null;
             _failRemaining = 0;
+            _failDelay = TimeSpan.Zero;
             _callsTotal = 0;
             _callsFailed = 0;
             return Snapshot();

@@ -37,7 +37,10 @@ public sealed record ConvertOrder(
     public string? ReferralCode => ReferralAttribution.CodeOf(DiscountCodes, LandingSiteRef, NoteReferralCode);
 }
 
-/// <summary>Everything the decision needs, loaded before it is made.</summary>
+/// <summary>
+/// Everything the decision needs, loaded before it is made; <see cref="CustomerNotFoundRetryWindow"/> is how long a
+/// buyer Core does not know yet is asked about again (<see cref="CustomerNotFoundRetry"/>; zero: not at all).
+/// </summary>
 public sealed record ConversionFacts(
     ProcessedEvent? Seen,
     Shop? Shop,
@@ -45,7 +48,8 @@ public sealed record ConversionFacts(
     Guid? ReferredCustomerId,
     bool ReferrerKnown,
     LocalizedText? Description,
-    ReferralBonus? Bonus = null);
+    ReferralBonus? Bonus = null,
+    TimeSpan CustomerNotFoundRetryWindow = default);
 
 /// <summary>The outcomes of an order (`referrals_orders_total{outcome}`, `processed_events.outcome`).</summary>
 public static class OrderOutcomes
@@ -70,27 +74,29 @@ public static class OrderOutcomes
 /// Outcomes, in the order they are checked: already_processed · no_referral · inactive_shop (uninstalled after the
 /// webhook was accepted) · unknown_referral_code ·
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
-/// unknown_customer (guest checkout, or a Shopify customer Core does not know) · unknown_referrer ·
+/// unknown_customer (guest checkout, or a Shopify customer Core still does not know after
+/// <see cref="CustomerNotFoundRetry"/>'s window) · unknown_referrer ·
 /// self_referral (the buyer is the referrer, by platform id: the referral fails) · converted.
 /// Core unavailable is not an outcome: it throws, and the order is retried, then dead-lettered.
 /// </summary>
 public static class ConvertOrderHandler
 {
     /// <summary>
-    /// Transient failures (Core, Postgres, Redis away) get three attempts with growing, jittered pauses, then
+    /// Postgres away is waited out (<see cref="ErrorPolicies.WaitOutStorageOutage"/>). Other transient failures (Core, Redis away) get three attempts with growing, jittered pauses, then
     /// the order is parked on referrals.dlq; what waiting cannot fix (a payload that does not bind) is parked
     /// at once. A concurrent conversion of the same referral is retried at once and then sees it converted.
     /// </summary>
     public static void Configure(HandlerChain chain)
     {
         chain.OnException<ConcurrencyException>().RetryTimes(3);
+        ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.ParkAtOnce<JsonException>(chain);
         ErrorPolicies.ParkAtOnce<ArgumentException>(chain);
         ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,
-        CoreCustomers core, LocalizedMessages messages, ILogger logger, CancellationToken ct)
+        CoreCustomers core, LocalizedMessages messages, CustomerNotFoundRetry customerRetry, ILogger logger, CancellationToken ct)
     {
         var seen = await db.LoadAsync<ProcessedEvent>(order.WebhookId, ct);
         if (seen is { State: ProcessingState.Processed } || order.ReferralCode is not { } code)
@@ -110,7 +116,7 @@ public static class ConvertOrderHandler
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
         var description = await messages.GetAsync(order.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
         var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
-        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus);
+        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window);
     }
 
     /// <summary>
@@ -127,6 +133,10 @@ public static class ConvertOrderHandler
         var context = new ReferralChangeContext(order.ShopId, now, CorrelationId.Of(envelope), Shop.AuditRetentionOf(facts.Shop));
         var seen = facts.Seen ?? new ProcessedEvent(order.WebhookId, ConvertOrder.EventType, ProcessingState.Accepted, null, order.ReceivedAt, null);
         var outcome = Decide(order, facts);
+        // A buyer Core does not know yet may be a record that lags the order: asked again later, nothing recorded meanwhile.
+        if (outcome == OrderOutcomes.UnknownCustomer
+            && CustomerNotFoundRetry.PauseBeforeAskingAgain(order, facts.CustomerNotFoundRetryWindow, now) is { } pause)
+            return (MartenOps.Nothing(), MartenOps.Nothing(), [CustomerNotFoundRetry.AskAgainLater(order, envelope, pause)]);
         var processed = MartenOps.Store(seen.Done(outcome, now));
         var counted = new CountOrderOutcome(outcome);
 

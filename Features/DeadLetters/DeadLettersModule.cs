@@ -18,6 +18,7 @@ public static class DeadLettersModule
         builder.Services.ConfigureMarten(Schema);
         builder.Services.AddDatabaseObjects("dead-letter count", DeadLetterCount.Function);
         builder.Services.AddSingleton<FirstFailures>();
+        builder.Services.AddSingleton<DirectDeadLetters>();
         builder.Services.AddHostedService<RecordDeadLetters>();
         builder.Services.AddHostedService<DeadLetterCount>();
         builder.AddServiceMeter(DeadLetterCount.MeterName);

@@ -1,4 +1,5 @@
 using Referrals.Service.Caching;
+using Referrals.Service.Storage;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime;
@@ -43,10 +44,24 @@ public static class ErrorPolicies
             .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5))
             .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
 
+    /// <summary>
+    /// Postgres away (<see cref="StorageOutage"/>) is waited out in place, before the message's other rules: the
+    /// handler holds the message until Postgres answers again (<see cref="StorageProbe"/>), then runs it at once, so an
+    /// outage of any length neither parks it nor needs the database to schedule a retry. Three outages in a row for
+    /// one message park it like any failure that keeps coming back.
+    /// </summary>
+    public static void WaitOutStorageOutage(HandlerChain chain) =>
+        chain.OnException(e => StorageOutage.IsOutage(e), "Postgres away")
+            .DoThenRetry(WaitForStorageAsync, 3, "wait until Postgres answers, then retry")
+            .Then.CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq after 3 outages");
+
     /// <summary>What retrying cannot fix (a payload that does not bind, an event naming what does not exist): parked on the first failure.</summary>
     public static void ParkAtOnce<TException>(HandlerChain chain) where TException : Exception =>
         chain.OnException<TException>()
             .CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq without retrying");
+
+    private static async ValueTask WaitForStorageAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception) =>
+        await runtime.Services.GetRequiredService<StorageProbe>().WaitUntilAnswersAsync(runtime.Options.Durability.Cancellation);
 
     /// <summary>
     /// Notes when the message first failed (<see cref="FirstFailures"/>), so its dead letter can tell when the

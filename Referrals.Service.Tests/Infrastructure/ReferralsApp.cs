@@ -63,6 +63,8 @@ public sealed class ReferralsApp : IAsyncLifetime
     /// <summary>The suite runs two service instances against the same Postgres, Redis and broker.</summary>
     public static readonly string[] ServiceInstances = ["referrals", "referrals-2"];
 
+    public static readonly TimeSpan CustomerNotFoundRetryWindow = TimeSpan.FromSeconds(10);
+
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -72,7 +74,9 @@ public sealed class ReferralsApp : IAsyncLifetime
              $"--Referrals:ServiceInstances={ServiceInstances.Length}",
              // Every admin call of the suite comes from 127.0.0.1: the admin limit is raised so they do not meet it, and
              // the test of the limit bursts beyond this.
-             $"--Referrals:Service:Admin:PerIpPerSecond={AdminPerIpPerSecond}"],
+             $"--Referrals:Service:Admin:PerIpPerSecond={AdminPerIpPerSecond}",
+             // A buyer Core does not know yet is asked about again this long (5 min in production), so a test sees the end of it.
+             $"--Referrals:Service:Core:CustomerNotFoundRetryWindow={CustomerNotFoundRetryWindow:c}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
 

@@ -26,7 +26,10 @@ public static class PlatformSetup
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ErrorMetrics>();
         builder.AddServiceMeter(ErrorMetrics.MeterName);
-        builder.AddNpgsqlDataSource(InfrastructureSettings.Database);
+        // A cancelled command (a webhook's deadline, WebhookAcceptDeadline) gives up at once instead of waiting for a
+        // Postgres that may have stopped answering to confirm the cancellation.
+        builder.AddNpgsqlDataSource(InfrastructureSettings.Database,
+            configureDataSourceBuilder: dataSource => dataSource.ConnectionStringBuilder.CancellationTimeout = -1);
 
         builder.AddCorrelation();
         builder.AddReferralsStorage();
@@ -50,6 +53,7 @@ public static class PlatformSetup
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseRateLimiter();
         app.UseCallerAuthentication();
+        app.UseWebhookAcceptDeadline();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapDefaultEndpoints();

@@ -25,6 +25,7 @@ public static class DocumentStorage
             .UseLightweightSessions()
             .IntegrateWithWolverine();
         builder.Services.ConfigureWolverine(options => options.AutoBuildMessageStorageOnStartup = AutoCreate.None);
+        builder.Services.AddSingleton<StorageProbe>();
         return builder;
     }
 

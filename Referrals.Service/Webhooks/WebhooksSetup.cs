@@ -15,4 +15,8 @@ public static class WebhooksSetup
         builder.AddServiceMeter(WebhookMetrics.MeterName);
         return builder.AddWebhookRateLimits();
     }
+
+    /// <summary>After routing (a route's metadata says whether it is a webhook), before the endpoints.</summary>
+    public static IApplicationBuilder UseWebhookAcceptDeadline(this IApplicationBuilder app) =>
+        app.UseMiddleware<WebhookAcceptDeadline>();
 }
