@@ -2,7 +2,8 @@
 // so it depends on the BCL only.
 //
 // Dev shops: main 5f0c6a8e-0000-4000-8000-000000000001, other 5f0c6a8e-0000-4000-8000-000000000002.
-// In each, Shopify customers 1..1000 exist. Shopify customer n of shop S has the platform id
+// In each, Shopify customers 1..1000 exist (the tests' customers), and 100001..110000 (load customers: the benches' and
+// the chaos run's, so a run beside the test suite never touches a customer a test counts on). Shopify customer n of shop S has the platform id
 //   5f0c6a8e-0000-4000-9000-{"00" + last 2 hex digits of S}{n as 8 decimal digits}
 // e.g. main shop, n = 42 -> 5f0c6a8e-0000-4000-9000-000100000042.
 using System.Globalization;
@@ -13,6 +14,9 @@ public static class DevCustomers
 {
     public const long FirstShopifyCustomerId = 1;
     public const long LastShopifyCustomerId = 1000;
+
+    public const long FirstLoadCustomerId = 100_001;
+    public const long LoadCustomers = 10_000;
 
     private const string PlatformIdPrefix = "5f0c6a8e-0000-4000-9000-";
 
@@ -25,7 +29,8 @@ public static class DevCustomers
     public static bool IsKnownShop(Guid shopId) => KnownShops.Contains(shopId);
 
     public static bool IsKnownShopifyId(long shopifyCustomerId) =>
-        shopifyCustomerId is >= FirstShopifyCustomerId and <= LastShopifyCustomerId;
+        shopifyCustomerId is >= FirstShopifyCustomerId and <= LastShopifyCustomerId
+        || (shopifyCustomerId >= FirstLoadCustomerId && shopifyCustomerId < FirstLoadCustomerId + LoadCustomers);
 
     /// <summary>Applies the id rule. It does not check that the shop or the customer is known.</summary>
     public static Guid PlatformId(Guid shopId, long shopifyCustomerId)

@@ -17,10 +17,11 @@ public static class ErrorPolicies
     /// <summary>
     /// The rule every consumer ends with: any failure is retried after 0.5 s and 2 s (±25 % jitter, so retries of
     /// many messages do not stampede a recovering dependency), then parked (<see cref="ParkDeadLetter"/>): 3 attempts.
-    /// The listener goes on with other messages while one waits for its retry.
+    /// The listener goes on with other messages while one waits for its retry. A failed attempt is a Warning; the park
+    /// is the Error (<see cref="ParkDeadLetter"/>), so a retry that succeeds pages nobody.
     /// </summary>
     public static void RetryThenPark(HandlerChain chain) =>
-        chain.OnAnyException()
+        AttemptsFailAsWarnings(chain).OnAnyException()
             .ScheduleRetry(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
             .And(NoteFirstFailureAsync, "note the first failure")
             .Then.CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq after 3 attempts");
@@ -30,7 +31,7 @@ public static class ErrorPolicies
     /// `vip_tier.assigned`): the same pauses, waited in place, so nothing behind the message overtakes it.
     /// </summary>
     public static void RetryInOrderThenPark(HandlerChain chain) =>
-        chain.OnAnyException()
+        AttemptsFailAsWarnings(chain).OnAnyException()
             .RetryWithCooldown(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).WithBoundedJitter(0.25)
             .And(NoteFirstFailureAsync, "note the first failure")
             .Then.CustomAction(ParkDeadLetter.ParkAsync, "park on referrals.dlq after 3 attempts");
@@ -62,6 +63,12 @@ public static class ErrorPolicies
 
     private static async ValueTask WaitForStorageAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception) =>
         await runtime.Services.GetRequiredService<StorageProbe>().WaitUntilAnswersAsync(runtime.Options.Durability.Cancellation);
+
+    private static HandlerChain AttemptsFailAsWarnings(HandlerChain chain)
+    {
+        chain.FailureLogLevel = LogLevel.Warning;
+        return chain;
+    }
 
     /// <summary>
     /// Notes when the message first failed (<see cref="FirstFailures"/>), so its dead letter can tell when the

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Operations;
 
@@ -59,6 +60,11 @@ public sealed class DashboardQueryTests(ReferralsApp app)
         await Eventually.ReturnsAsync(() => app.ProcessedEventAsync(converted.ShopId, webhookId, ct),
             row => row?.State == "processed", TimeSpan.FromSeconds(15), ct);
 
+        // The texts stay in Redis across service restarts: without dropping one, a freshly started instance would count
+        // only hits, and the hit-ratio panel (hits / (hits + misses)) would have no misses series to divide by.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString))
+            await redis.GetDatabase().KeyDeleteAsync(["translations:referral.status.completed:ar",
+                $"translations:{DevShops.Main}:referral.status.completed:ar"]);
         var token = DevShops.MerchantToken(DevShops.Main);
         foreach (var locale in new[] { "en", "ar", "en" })
             await app.GetStatusAsync(DevShops.Main, converted.ReferralId.ToString(), token, ct, locale);

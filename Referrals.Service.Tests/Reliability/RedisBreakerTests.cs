@@ -131,6 +131,19 @@ public sealed class RedisBreakerTests
     }
 
     [Fact]
+    public async Task A_connection_torn_down_under_a_command_counts_as_redis_away()
+    {
+        var breaker = Breaker(Options with { FailuresToOpen = 1 });
+
+        // What SE.Redis throws from its pipe when Redis is killed while a command is being written.
+        var failure = await Should.ThrowAsync<RedisUnavailableException>(() =>
+            breaker.RunAsync<bool>(() => throw new InvalidOperationException("Writing is not allowed after writer was completed.")));
+
+        failure.InnerException.ShouldBeOfType<InvalidOperationException>();
+        breaker.IsOpen.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_command_that_outlasts_the_command_timeout_fails_as_redis_away_without_waiting_for_redis()
     {
         var breaker = new RedisBreaker(Options with { CommandTimeout = TimeSpan.FromMilliseconds(50), FailuresToOpen = 1 },

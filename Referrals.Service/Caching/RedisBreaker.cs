@@ -95,7 +95,9 @@ public sealed class RedisBreaker
             throw;
         }
         // RedisTimeoutException is a TimeoutException, not a RedisException; WaitAsync's is a plain TimeoutException.
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        // A connection torn down under a command (Redis killed) surfaces from its pipe as InvalidOperationException
+        // ("Writing is not allowed after writer was completed") or IOException.
+        catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException or IOException)
         {
             Failed(e);
             throw new RedisUnavailableException($"Redis did not answer ({e.GetType().Name})", e);

@@ -27,11 +27,14 @@ public sealed record SendUnit(OrderKind Kind, IReadOnlyList<Delivery> Deliveries
 /// </summary>
 public sealed record OrderMix(IReadOnlyList<SendUnit> Units, int Links)
 {
-    public const int DevCustomers = 1000;
+    /// <summary>The Core stub's load customers, never a test's (DevCustomers.FirstLoadCustomerId).</summary>
+    public const int Customers = 1000;
 
-    public static long ReferrerOf(int link) => link % DevCustomers + 1;
+    public static long Customer(int index) => Referrals.DevStubs.Core.DevCustomers.FirstLoadCustomerId + index % Customers;
 
-    public static long BuyerOf(int link) => ReferrerOf(link) % DevCustomers + 1; // never the referrer
+    public static long ReferrerOf(int link) => Customer(link);
+
+    public static long BuyerOf(int link) => Customer(link + 1); // never the referrer
 
     public int Orders => Units.Sum(u => u.Kind == OrderKind.Resent ? 1 : u.Deliveries.Count);
 
@@ -57,7 +60,7 @@ public sealed record OrderMix(IReadOnlyList<SendUnit> Units, int Links)
         {
             var index = nextOrder++;
             return new Delivery($"chaos-{runId}-{index.ToString(CultureInfo.InvariantCulture)}", firstOrderId + index, link,
-                link is { } l ? BuyerOf(l) : index % DevCustomers + 1, $"chaos-{runId}-{index.ToString(CultureInfo.InvariantCulture)}");
+                link is { } l ? BuyerOf(l) : Customer(index), $"chaos-{runId}-{index.ToString(CultureInfo.InvariantCulture)}");
         }
 
         var units = new List<SendUnit>(kinds.Length);

@@ -22,8 +22,8 @@ public sealed class TierAssignments
     {
         var random = new Random(seed);
         var start = DateTimeOffset.UtcNow;
-        Events = [.. Enumerable.Range(0, Math.Min(count, OrderMix.DevCustomers)).Select(i =>
-            new TierEvent(Guid.NewGuid(), i + 1, Tiers[random.Next(Tiers.Length)], start.AddMilliseconds(i)))];
+        Events = [.. Enumerable.Range(0, Math.Min(count, OrderMix.Customers)).Select(i =>
+            new TierEvent(Guid.NewGuid(), OrderMix.Customer(i), Tiers[random.Next(Tiers.Length)], start.AddMilliseconds(i)))];
         var sends = Events.ToList();
         sends.AddRange(Events.Where((_, i) => i % 10 == 3));
         random.Shuffle(CollectionsMarshal.AsSpan(sends));
