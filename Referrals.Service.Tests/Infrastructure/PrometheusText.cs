@@ -16,6 +16,18 @@ public static class PrometheusText
     }
 
     /// <summary>
+    /// The sum of a sample over every service instance of the suite: what a Kafka consumer counts is counted by the
+    /// instance the group gave the partition to.
+    /// </summary>
+    public static async Task<double> ClusterSampleAsync(this ReferralsApp app, string metric, CancellationToken ct,
+        params (string Name, string Value)[] labels)
+    {
+        using var first = app.CreateHttpClient();
+        using var second = app.CreateSecondHttpClient();
+        return await first.SampleAsync(metric, ct, labels) + await second.SampleAsync(metric, ct, labels);
+    }
+
+    /// <summary>
     /// A baseline taken once the sample has stood still for <paramref name="still"/>: work an earlier test left in
     /// flight (a retried order, a late conversion) is counted before the baseline, not inside this test's delta.
     /// </summary>

@@ -13,7 +13,6 @@ public sealed class BadTierEventTests(ReferralsApp app)
     public async Task A_bad_vip_tier_event_is_counted_and_parked_with_its_reason_while_the_next_event_on_its_partition_is_processed(string errorType)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = app.CreateHttpClient();
         var marker = Guid.NewGuid();
         var customer = DevShops.Customer(DevShops.Main, 731);
         var bad = errorType switch
@@ -24,7 +23,7 @@ public sealed class BadTierEventTests(ReferralsApp app)
             _ => CampaignEvents.TierAssigned(marker, DevShops.Main, customer, "diamond", DateTimeOffset.UtcNow),
         };
         var next = Guid.NewGuid();
-        var countedBefore = await http.SampleAsync("referrals_errors_total", ct, ("error_type", errorType));
+        var countedBefore = await app.ClusterSampleAsync("referrals_errors_total", ct, ("error_type", errorType));
         // The listener logs the rejected event before it parks it.
         using var expected = app.ExpectErrorLogs("Referrals.Service.Features.Tiers.RejectedTierEventException: ");
 
@@ -32,7 +31,7 @@ public sealed class BadTierEventTests(ReferralsApp app)
             CampaignEvents.TierAssigned(next, DevShops.Main, customer, "bronze", DateTimeOffset.UtcNow));
         var processedNext = await app.ProcessedAsync(DevShops.Main, next, ct);
         var parked = app.DeadLetters(value => value.Contains(marker.ToString(), StringComparison.Ordinal), count: 1, TimeSpan.FromSeconds(15), ct);
-        var countedAfter = await Eventually.ReturnsAsync(() => http.SampleAsync("referrals_errors_total", ct, ("error_type", errorType)),
+        var countedAfter = await Eventually.ReturnsAsync(() => app.ClusterSampleAsync("referrals_errors_total", ct, ("error_type", errorType)),
             counted => counted > countedBefore, TimeSpan.FromSeconds(10), ct);
 
         var (value, headers) = parked.ShouldHaveSingleItem();
