@@ -23,7 +23,7 @@ public sealed class InstanceKillTests(ReferralsApp app)
         var ct = TestContext.Current.CancellationToken;
         var links = new List<ConversionFlow.CreatedLink>();
         for (var i = 0; i < Orders; i++)
-            links.Add(await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 700 + i, ct));
+            links.Add(await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 620 + i, ct));
         var webhookIds = links.Select(_ => Guid.NewGuid().ToString()).ToList();
         var bodies = links.Select(link => ShopifyWebhooks.Order(950, discountCode: link.LinkId)).ToList();
         await app.ForgetRateLimitAsync(ShopifyWebhooks.Main);
