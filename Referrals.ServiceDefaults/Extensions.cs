@@ -19,6 +19,9 @@ public static class Extensions
     /// <summary>Health checks tagged "live" answer /health; every other check answers /ready.</summary>
     public const string LiveTag = "live";
 
+    /// <summary>The liveness check: the process answers.</summary>
+    public const string SelfCheck = "self";
+
     /// <summary>A file every finished span is appended to as a JSON line (tests; off when unset).</summary>
     public const string SpanFileSetting = "Telemetry:SpanFile";
 
@@ -101,15 +104,32 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+            .AddCheck(SelfCheck, () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddSingleton<DependencyReadiness>();
+        builder.Services.AddSingleton<IHealthCheckPublisher>(services => services.GetRequiredService<DependencyReadiness>());
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(2);
+            options.Period = TimeSpan.FromSeconds(10);
+            options.Predicate = check => !check.Tags.Contains(LiveTag);
+        });
+        builder.AddServiceMeter(DependencyReadiness.MeterName);
         return builder;
     }
 
-    /// <summary>/health (liveness: the process answers), /ready (every dependency answers), /metrics (Prometheus text).</summary>
+    /// <summary>
+    /// /health (liveness: the process answers, no dependency), /ready (503 only while a check is Unhealthy: the checks
+    /// of dependencies the service works without, Redis and Kafka, report Degraded instead; every check's status is
+    /// in the JSON body), /metrics (Prometheus text).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(LiveTag) || check.Name == "self" });
+        app.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = check => !check.Tags.Contains(LiveTag) || check.Name == SelfCheck,
+            ResponseWriter = DependencyReadiness.WriteReadyBodyAsync,
+        });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

@@ -122,7 +122,7 @@ public sealed class ReferralsApp : IAsyncLifetime
                 {
                     using var ready = await http.GetAsync("/ready", ct);
                     // Redis away is Degraded (200): only Healthy says the Redis client and its circuit breaker are back.
-                    return ready.IsSuccessStatusCode && await ready.Content.ReadAsStringAsync(ct) == "Healthy";
+                    return await ReadyBody.IsWhollyHealthyAsync(ready, ct);
                 }
                 catch (HttpRequestException)
                 {

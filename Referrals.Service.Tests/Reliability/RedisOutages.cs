@@ -16,7 +16,7 @@ public static class RedisOutages
         await Eventually.ReturnsAsync(async () =>
         {
             using var ready = await http.GetAsync("/ready", ct);
-            return ready.IsSuccessStatusCode && await ready.Content.ReadAsStringAsync(ct) == "Healthy";
+            return await ReadyBody.IsWhollyHealthyAsync(ready, ct);
         }, isReady => isReady, TimeSpan.FromSeconds(60), ct);
     }
 

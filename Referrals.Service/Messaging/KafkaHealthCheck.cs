@@ -4,7 +4,11 @@ using Referrals.Service.Platform;
 
 namespace Referrals.Service.Messaging;
 
-/// <summary>Ready only when a broker answers a metadata request: the outbox can drain and listeners can fetch.</summary>
+/// <summary>
+/// `/ready`'s Kafka entry: Healthy when a broker answers a metadata request (the outbox can drain, listeners can fetch).
+/// Kafka away is Degraded, not Unhealthy: a webhook is accepted into the Postgres outbox without it and sent once the
+/// broker is back, so an instance is not taken out of service for it.
+/// </summary>
 public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 {
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(3);
@@ -27,11 +31,11 @@ public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
             var metadata = _admin.GetMetadata(MetadataTimeout);
             return Task.FromResult(metadata.Brokers.Count > 0
                 ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s), {metadata.Topics.Count} topic(s)")
-                : HealthCheckResult.Unhealthy("Kafka answered with no brokers"));
+                : HealthCheckResult.Degraded("Kafka answered with no brokers; the outbox holds what is accepted"));
         }
         catch (KafkaException e)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("Kafka did not answer a metadata request", e));
+            return Task.FromResult(HealthCheckResult.Degraded("Kafka did not answer a metadata request; the outbox holds what is accepted", e));
         }
     }
 

@@ -54,7 +54,8 @@ public sealed record ChaosTarget(
                 try
                 {
                     using var ready = await http.GetAsync(new Uri(instance.Http, "/ready"), ct);
-                    if (ready.IsSuccessStatusCode)
+                    // Redis or Kafka away is still 200 (Degraded): only an overall Healthy says all three answer.
+                    if (ready.IsSuccessStatusCode && await OverallStatusAsync(ready, ct) == "Healthy")
                         break;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
@@ -64,5 +65,11 @@ public sealed record ChaosTarget(
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
             }
         }
+    }
+
+    private static async Task<string?> OverallStatusAsync(HttpResponseMessage ready, CancellationToken ct)
+    {
+        using var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync(ct));
+        return body.RootElement.GetProperty("status").GetString();
     }
 }
