@@ -18,6 +18,8 @@ public sealed class ReadinessTests(ReferralsApp app)
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = app.CreateHttpClient();
+        // StackExchange.Redis reports its lost and refused connections as errors of its own.
+        using var expected = app.ExpectErrorLogs("UnableToConnect on", "SocketClosed");
 
         await app.StopResourceAsync("redis-server", ct);
         (HttpStatusCode Code, ReadyBody Body) whileStopped;
