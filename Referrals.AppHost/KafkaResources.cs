@@ -16,17 +16,18 @@ public sealed class KafkaContainerResource(string name) : ContainerResource(name
 public static class KafkaResources
 {
     public static IResourceBuilder<KafkaContainerResource> AddKafkaKraftContainer(
-        this IDistributedApplicationBuilder builder, string name, int port) =>
+        this IDistributedApplicationBuilder builder, string name, int port, string advertisedHost) =>
         builder.AddResource(new KafkaContainerResource(name))
             .WithImage("apache/kafka", "3.9.1")
             .WithEndpoint(port: port, targetPort: 9092, name: KafkaContainerResource.ClientEndpointName, isProxied: false)
             .WithEnvironment("KAFKA_NODE_ID", "1")
             .WithEnvironment("KAFKA_PROCESS_ROLES", "broker,controller")
             .WithEnvironment("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9094")
-            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:" + PortText.Of(port))
+            // The address clients are told to use: localhost for the dev machine, the resource's name in a deployment.
+            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", $"PLAINTEXT://{advertisedHost}:" + PortText.Of(port))
             .WithEnvironment("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
             .WithEnvironment("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT")
-            .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9094")
+            .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", $"1@{advertisedHost}:9094")
             .WithEnvironment("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")
             .WithEnvironment("KAFKA_NUM_PARTITIONS", "6")
             .WithTcpHealthCheck(port);

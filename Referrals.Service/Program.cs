@@ -1,3 +1,4 @@
+using JasperFx;
 using Referrals.Service.Features;
 using Referrals.Service.Platform;
 using Referrals.Service.Operator;
@@ -14,6 +15,10 @@ var app = builder.Build();
 
 app.MapReferralsPlatform();
 app.MapSlices();
+
+// `codegen write|test|preview`: Wolverine's and Marten's generated code, written ahead for Static mode (README, "Start-up").
+if (args is ["codegen", ..])
+    return await app.RunJasperFxCommands(args);
 
 await app.RunAsync();
 return 0;

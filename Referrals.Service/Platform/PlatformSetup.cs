@@ -20,6 +20,7 @@ public static class PlatformSetup
     {
         RefuseDevDefaultsOutsideDevelopment.Check(builder.Configuration, builder.Environment);
         InfrastructureSettings.ApplySeedVariables(builder.Configuration);
+        ListenAddress.Apply(builder.Configuration, builder.Environment);
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(TimeProvider.System);

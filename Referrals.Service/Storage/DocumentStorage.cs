@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Marten;
 using Referrals.Service.Tenancy;
 using Weasel.Core;
@@ -20,6 +21,14 @@ public static class DocumentStorage
 
     public static WebApplicationBuilder AddReferralsStorage(this WebApplicationBuilder builder)
     {
+        // Outside Development nothing is compiled at start-up: Marten's and Wolverine's generated code is built into
+        // this assembly ahead (Internal/Generated, `codegen write`, README "Start-up"); a missing type fails the start.
+        builder.Services.CritterStackDefaults(defaults =>
+        {
+            defaults.Development.GeneratedCodeMode = TypeLoadMode.Dynamic;
+            defaults.Production.GeneratedCodeMode = TypeLoadMode.Static;
+            defaults.Production.SourceCodeWritingEnabled = false;
+        });
         builder.Services.AddMarten(Conventions)
             .UseNpgsqlDataSource()
             .UseLightweightSessions()

@@ -40,7 +40,7 @@ public static class StatusScenario
         var client = new ReferralsService.ReferralsServiceClient(channel);
         var merchant = new Metadata
         {
-            { "authorization", "Bearer " + DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:view", null, TimeSpan.FromHours(2), null, DateTimeOffset.UtcNow) },
+            { "authorization", "Bearer " + DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:admin merchant:referrals:view", null, TimeSpan.FromHours(2), null, DateTimeOffset.UtcNow) },
         };
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisAddress);
         var cache = redis.GetDatabase();

@@ -24,7 +24,8 @@ namespace Referrals.Bench;
 public static class WebhookScenario
 {
     private const string ShopDomain = "dev-shop.myshopify.com";
-    private const string WebhookSecret = "dev-webhook-secret";
+    // The dev stack's public secret; the production shape (scripts/production-shape.sh) has its own.
+    private static readonly string WebhookSecret = Environment.GetEnvironmentVariable("REFERRALS_WEBHOOK_SECRET") ?? "dev-webhook-secret";
 
     private sealed record Target(Uri Http, Uri Grpc, string Kafka);
 
@@ -109,7 +110,7 @@ public static class WebhookScenario
         var client = new ReferralsService.ReferralsServiceClient(channel);
         var headers = new Grpc.Core.Metadata
         {
-            { "authorization", "Bearer " + DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:view", null, TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow) },
+            { "authorization", "Bearer " + DevTokens.Mint(DevTokens.DefaultSigningKey, shop.ToString(), "merchant:referrals:admin merchant:referrals:view", null, TimeSpan.FromHours(1), null, DateTimeOffset.UtcNow) },
         };
         var created = new (string, string, long)[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>

@@ -1,0 +1,48 @@
+namespace Referrals.AppHost;
+
+/// <summary>
+/// The other teams' services the service calls (Auth, Core) and, when publishing, the schema registry: dev stubs on
+/// loopback for F5 and the tests, deployment parameters in the published manifest.
+/// </summary>
+public sealed record Callees(
+    IReadOnlyList<IResourceBuilder<IResource>> Stubs,
+    Action<IResourceBuilder<ProjectResource>> Apply);
+
+public static class DevCallees
+{
+    public static Callees Add(IDistributedApplicationBuilder builder, StackPorts ports)
+    {
+        var auth = builder.AddDevStub<Projects.Referrals_DevStubs_Auth>("auth-stub", ports.Auth);
+        var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
+            .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false)
+            .WithLoopbackKestrelEndpoint("Control", ports.CoreControl);
+        return new Callees([auth.AsResource(), core.AsResource()],
+            project => project
+                .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
+                .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core)));
+    }
+}
+
+public static class ProductionCallees
+{
+    public static Callees From(IDistributedApplicationBuilder builder)
+    {
+        var authHost = builder.AddParameter("auth-host");
+        var coreHost = builder.AddParameter("core-host");
+        var schemaRegistry = builder.AddParameter("schema-registry-url");
+        return new Callees([],
+            project => project
+                .WithEnvironment("AUTH_HOST", authHost)
+                .WithEnvironment("CORE_HOST", coreHost)
+                .WithEnvironment("Kafka__SchemaRegistryUrl", schemaRegistry));
+    }
+}
+
+public static class CalleeShortcuts
+{
+    public static IResourceBuilder<ProjectResource> WithCallees(this IResourceBuilder<ProjectResource> project, Callees callees)
+    {
+        callees.Apply(project);
+        return project;
+    }
+}
