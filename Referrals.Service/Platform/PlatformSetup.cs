@@ -4,6 +4,7 @@ using Referrals.Service.Auth;
 using Referrals.Service.Caching;
 using Referrals.Service.Clients;
 using Referrals.Service.Correlation;
+using Referrals.Service.Discovery;
 using Referrals.Service.Idempotency;
 using Referrals.Service.Messaging;
 using Referrals.Service.Observability;
@@ -41,6 +42,8 @@ public static class PlatformSetup
         builder.AddCallerAuthentication();
         builder.AddCoreClient();
         builder.AddShopifyWebhooks();
+        builder.AddGrpcMutualTls();
+        builder.AddConsulRegistration();
 
         builder.Services.AddGrpc(options => options.Interceptors.Add<AuthorizeShopOfGrpcRequest>());
         builder.Services.AddGrpcHealthChecks();
