@@ -145,7 +145,7 @@ public sealed class AvroOnTheWireTests
         var schema = EventSchemas.Latest(Topics.VipTierAssigned).Schema;
         var payload = await ProducedElsewhere(AvroSamples.RecordOf(schema), Topics.VipTierAssigned);
         var (envelope, message) = Incoming(Topics.VipTierAssigned, payload);
-        var withoutRegistry = new ConfluentAvroEnvelopeMapper(Topic(Topics.VipTierAssigned), registry: null);
+        var withoutRegistry = new ConfluentAvroEnvelopeMapper(Topic(Topics.VipTierAssigned), registry: null, KafkaWire.Json);
 
         Should.Throw<EventContractException>(() => withoutRegistry.MapIncomingToEnvelope(envelope, message))
             .Message.ShouldContain(KafkaEventContracts.SchemaRegistryUrlKey);
@@ -160,7 +160,8 @@ public sealed class AvroOnTheWireTests
     private static (Envelope, Message<string, byte[]>) Incoming(string topicName, byte[] payload) =>
         (new Envelope { Data = payload, TopicName = topicName }, new Message<string, byte[]> { Value = payload, Headers = [] });
 
-    private ConfluentAvroEnvelopeMapper Mapper(string topicName) => new(Topic(topicName), registry);
+    private ConfluentAvroEnvelopeMapper Mapper(string topicName, KafkaWire? wire = null) =>
+        new(Topic(topicName), registry, wire ?? new KafkaWire(KafkaWireFormat.Avro, AutoRegisterSchemas: true));
 
     private static KafkaTopic Topic(string topicName) => new(new KafkaTransport(), topicName, EndpointRole.Application);
 
