@@ -49,6 +49,9 @@ var auth = builder.AddDevStub<Projects.Referrals_DevStubs_Auth>("auth-stub", por
 var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
     .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false)
     .WithLoopbackKestrelEndpoint("Control", ports.CoreControl);
+// Development and tests only: Confluent's registry API in memory. Avro on the wire is then one setting,
+// Referrals:Service:Kafka:WireFormat=avro; a deployment names its own registry (Kafka__SchemaRegistryUrl).
+var schemaRegistry = builder.ExecutionContext.IsRunMode ? builder.AddDevSchemaRegistry("schema-registry", ports.SchemaRegistry) : null;
 
 // Schema changes run as the owner, once, before the service (which connects as the runtime login and changes none).
 var migrate = builder.AddProject<Projects.Referrals_Service>("referrals-migrate", options => options.ExcludeLaunchProfile = true)
@@ -105,4 +108,5 @@ void AddServiceInstance(string name, int httpPort, int grpcPort) =>
         .WithReference(database).WithReference(redis).WithReference(kafka)
         .WaitFor(postgresServer).WaitFor(redisServer).WaitFor(kafkaBroker).WaitFor(auth).WaitFor(core)
         .WaitForCompletion(migrate)
-        .WithHttpHealthCheck("/ready", endpointName: "http");
+        .WithHttpHealthCheck("/ready", endpointName: "http")
+        .WithDevSchemaRegistry(schemaRegistry, ports.SchemaRegistry);
