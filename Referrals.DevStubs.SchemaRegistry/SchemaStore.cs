@@ -152,7 +152,8 @@ public sealed class SchemaStore(string defaultCompatibility)
         {
             return Schema.Parse(schemaText);
         }
-        catch (SchemaParseException e)
+        // Not JSON at all surfaces as Newtonsoft's exception (Avro parses with it).
+        catch (Exception e) when (e is SchemaParseException or Newtonsoft.Json.JsonException)
         {
             throw new RegistryException(422, 42201, $"Invalid schema: {e.Message}");
         }

@@ -70,10 +70,10 @@ public sealed class AvroEndToEndTests(ReferralsApp app)
 
         var again = await RegisterSchemasCommand.RegisterAsync(registry, TextWriter.Null, ct);
         var newFieldWithoutDefault = await RefusalAsync(registry, subject, WithFields(latest, fields => fields.Add(
-            new JsonObjectField("campaign_id", "string"))));
+            new JsonObjectField("campaign_id", "\"string\""))));
         var removedField = await RefusalAsync(registry, subject, WithFields(latest, fields => fields.RemoveAll(f => f.Name == "locale")));
         var typeChange = await RefusalAsync(registry, subject, WithFields(latest, fields =>
-            fields[fields.FindIndex(f => f.Name == "status")] = new JsonObjectField("status", "int")));
+            fields[fields.FindIndex(f => f.Name == "status")] = new JsonObjectField("status", "\"int\"")));
         var newFieldWithDefault = WithFields(latest, fields => fields.Add(new JsonObjectField("campaign_id", "[\"null\",\"string\"]", "null")));
 
         again.ShouldBe(first);
