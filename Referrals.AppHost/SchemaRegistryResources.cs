@@ -19,10 +19,13 @@ public static class SchemaRegistryResources
             .WithHttpHealthCheck("/subjects", endpointName: "http");
     }
 
-    /// <summary>The service's Kafka__SchemaRegistryUrl is the dev registry, when there is one (run mode).</summary>
+    /// <summary>
+    /// The service's Kafka__SchemaRegistryUrl is the dev registry, when there is one (run mode). No WaitFor: the service
+    /// needs the registry only for an Avro event, and an unreachable one holds it in the outbox.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithDevSchemaRegistry(this IResourceBuilder<ProjectResource> service,
         IResourceBuilder<ProjectResource>? registry, int port) =>
         registry is null
             ? service
-            : service.WithEnvironment("Kafka__SchemaRegistryUrl", PortText.Loopback(port)).WaitFor(registry);
+            : service.WithEnvironment("Kafka__SchemaRegistryUrl", PortText.Loopback(port));
 }

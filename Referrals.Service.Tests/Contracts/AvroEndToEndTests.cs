@@ -36,7 +36,7 @@ public sealed class AvroEndToEndTests(ReferralsApp app)
     public async Task An_avro_vip_tier_assigned_applies_its_bonus_and_the_resulting_referral_completed_reads_back_as_avro()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var registry = Registry();
+        using var registry = await RegistryAsync(ct);
         var referral = await ConvertedReferralAsync(referrerNumber: 981, buyerNumber: 982, ct);
         var gold = Guid.NewGuid();
 
@@ -63,7 +63,7 @@ public sealed class AvroEndToEndTests(ReferralsApp app)
     public async Task An_incompatible_schema_change_is_refused_by_the_registry_and_a_compatible_one_is_not()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var registry = Registry();
+        using var registry = await RegistryAsync(ct);
         var subject = RegisterSchemasCommand.SubjectOf(Topics.ReferralCompleted);
         var first = await RegisterSchemasCommand.RegisterAsync(registry, TextWriter.Null, ct);
         var latest = EventSchemas.Latest(Topics.ReferralCompleted).Schema;
@@ -87,7 +87,23 @@ public sealed class AvroEndToEndTests(ReferralsApp app)
         (await registry.GetLatestSchemaAsync(subject)).Id.ShouldBe(first.Last(s => s.Subject == subject).Id);
     }
 
-    private CachedSchemaRegistryClient Registry() => new(new SchemaRegistryConfig { Url = app.SchemaRegistryUrl });
+    /// <summary>The stack's registry, once it answers (the service instances do not wait for it).</summary>
+    private async Task<CachedSchemaRegistryClient> RegistryAsync(CancellationToken ct)
+    {
+        var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = app.SchemaRegistryUrl });
+        await Eventually.ReturnsAsync(async () =>
+        {
+            try
+            {
+                return await registry.GetAllSubjectsAsync();
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        }, subjects => subjects is not null, TimeSpan.FromSeconds(30), ct);
+        return registry;
+    }
 
     /// <summary>Campaign's side in Avro: Confluent's serializer registers `vip_tier.assigned-value` and frames the record.</summary>
     private async Task ProduceAvroTierAssignedAsync(CachedSchemaRegistryClient registry, Guid eventId, Guid customer, string tier, CancellationToken ct)
