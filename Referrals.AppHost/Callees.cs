@@ -2,7 +2,7 @@ namespace Referrals.AppHost;
 
 /// <summary>
 /// The other teams' services the service calls (Auth, Core) and, when publishing, the schema registry: dev stubs on
-/// loopback for F5 and the tests, deployment parameters in the published manifest.
+/// loopback for F5 and the tests (with the dev schema registry), deployment parameters in the published manifest.
 /// </summary>
 public sealed record Callees(
     IReadOnlyList<IResourceBuilder<IResource>> Stubs,
@@ -16,10 +16,15 @@ public static class DevCallees
         var core = builder.AddDevStub<Projects.Referrals_DevStubs_Core>("core-stub", ports.Core)
             .WithHttpEndpoint(port: ports.CoreControl, targetPort: ports.CoreControl, name: "control", isProxied: false)
             .WithLoopbackKestrelEndpoint("Control", ports.CoreControl);
+        // Confluent's registry API in memory: Avro on the wire is then one setting,
+        // Referrals:Service:Kafka:WireFormat=avro. Not waited for: the service needs it only for an Avro event,
+        // and an unreachable registry holds that event in the outbox.
+        builder.AddDevSchemaRegistry("schema-registry", ports.SchemaRegistry);
         return new Callees([auth.AsResource(), core.AsResource()],
             project => project
                 .WithEnvironment("AUTH_HOST", PortText.Loopback(ports.Auth))
-                .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core)));
+                .WithEnvironment("CORE_HOST", PortText.Loopback(ports.Core))
+                .WithEnvironment("Kafka__SchemaRegistryUrl", PortText.Loopback(ports.SchemaRegistry)));
     }
 }
 

@@ -5,10 +5,10 @@ namespace Referrals.AppHost;
 /// <summary>
 /// The fixed ports of the stack (ARCHITECTURE.md). `Referrals:Ports:&lt;Name&gt;` overrides one, so a test run
 /// can stand beside a running dev stack. SecondGrpc and SecondHttp are the second service instance's
-/// (`Referrals:ServiceInstances` = 2).
+/// (`Referrals:ServiceInstances` = 2). SchemaRegistry is the dev schema registry's.
 /// </summary>
 public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry)
 {
     public static StackPorts From(IConfiguration configuration)
     {
@@ -25,7 +25,8 @@ public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int
             CoreControl: Port(nameof(CoreControl), 50063),
             Prometheus: Port(nameof(Prometheus), 9090),
             SecondGrpc: Port(nameof(SecondGrpc), 50070),
-            SecondHttp: Port(nameof(SecondHttp), 8090));
+            SecondHttp: Port(nameof(SecondHttp), 8090),
+            SchemaRegistry: Port(nameof(SchemaRegistry), 8081));
     }
 }
 

@@ -17,7 +17,7 @@ command -v python3 > /dev/null || { echo "production-shape: needs python3 (the b
 
 # The dev stack's ports for the infrastructure; the instances' own ports; the balancer takes the service's usual ones.
 postgres_port=5434 redis_port=6379 kafka_port=9092 auth_port=50061 core_port=50062
-instance_http=(8081 8082) instance_grpc=(50071 50072)
+instance_http=(8091 8092) instance_grpc=(50071 50072)
 for port in 8080 50060 "${instance_http[@]}" "${instance_grpc[@]}" $postgres_port $redis_port $kafka_port $auth_port $core_port; do
     if ss -ltn "sport = :$port" | grep -q LISTEN; then
         echo "production-shape: port $port is in use (a dev stack or an earlier run?)" >&2; exit 1

@@ -14,7 +14,7 @@ namespace Referrals.Service.Features.DeadLetters;
 public sealed class DirectDeadLetters(IConfiguration configuration) : IDisposable
 {
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer = new(() =>
-        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig(KafkaClientSettings.From(configuration))
         {
             BootstrapServers = InfrastructureSettings.Required(configuration, InfrastructureSettings.Kafka),
             ClientId = "referrals-service-dead-letters",

@@ -25,7 +25,7 @@ public sealed class RecordDeadLetters(IConfiguration configuration, IDocumentSto
 
     private async Task ConsumeAsync(CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig(KafkaClientSettings.From(configuration))
         {
             BootstrapServers = InfrastructureSettings.Required(configuration, InfrastructureSettings.Kafka),
             GroupId = ConsumerGroup,

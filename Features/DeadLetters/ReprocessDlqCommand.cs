@@ -42,7 +42,7 @@ public static class ReprocessDlqCommand
         using var store = connections.OpenStore(DeadLettersModule.Schema);
 
         var latest = new Dictionary<string, (DeadLetterRecord Record, ConsumeResult<byte[]?, byte[]?> Raw)>();
-        foreach (var raw in TopicSnapshot.Read(connections.Kafka, Topics.DeadLetters, ct))
+        foreach (var raw in TopicSnapshot.Read(connections, Topics.DeadLetters, ct))
         {
             var record = DeadLetterRecord.From(raw);
             if (!latest.TryGetValue(record.Id, out var seen) || seen.Record.Offset < record.Offset)

@@ -21,10 +21,10 @@ public static class TiersModule
 
         builder.Services.ConfigureWolverine(options =>
         {
-            // Campaign produces plain JSON without Wolverine's headers; the reader never throws, so a bad event
-            // reaches the handler, which names it and parks it on referrals.dlq while the partition moves on.
+            // Campaign produces plain JSON or Confluent Avro without Wolverine's headers; the reader never throws, so a
+            // bad event reaches the handler, which names it and parks it on referrals.dlq while the partition moves on.
             options.ListenToKafkaTopic(Topics.VipTierAssigned)
-                .ReceiveRawJson<VipTierAssigned>(WireJson.Options)
+                .ReceiveWireEvents<VipTierAssigned>()
                 .DefaultSerializer(new VipTierAssignedReader())
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.VipTierAssigned))
                 .Sequential(); // per-shop order (key = shop_id) is kept from the partition to the decision

@@ -129,6 +129,38 @@ public sealed class AvroOnTheWireTests
     }
 
     [Fact]
+    public async Task Writing_json_with_a_registry_configured_sends_json_and_still_reads_confluent_avro()
+    {
+        var mapper = Mapper(Topics.CacheInvalidate, KafkaWire.Json);
+        var shopId = Guid.NewGuid();
+        var outgoing = Outgoing(new CacheInvalidate("referral:a", shopId, ReferralStatusCache.Type, "en", Now), shopId,
+            CacheInvalidate.EventType, CacheInvalidate.SchemaVersion);
+        var sent = MessageOf(outgoing);
+        var json = sent.Value;
+        var written = AvroSamples.RecordOf(EventSchemas.Latest(Topics.CacheInvalidate).Schema);
+        var (incoming, received) = Incoming(Topics.CacheInvalidate, await ProducedElsewhere(written, Topics.CacheInvalidate));
+
+        mapper.MapEnvelopeToOutgoing(outgoing, sent);
+        mapper.MapIncomingToEnvelope(incoming, received);
+
+        sent.Value.ShouldBe(json);
+        registry.Subjects.Keys.ShouldBe(["cache.invalidate-value"]); // only the other producer's registration
+        JsonDocument.Parse(incoming.Data!).RootElement.GetProperty("key").GetString().ShouldBe((string)written["key"]);
+    }
+
+    [Fact]
+    public void Outside_development_an_event_whose_schema_was_not_registered_ahead_is_not_sent()
+    {
+        var shopId = Guid.NewGuid();
+        var envelope = Outgoing(new CacheInvalidate("referral:a", shopId, ReferralStatusCache.Type, "en", Now), shopId,
+            CacheInvalidate.EventType, CacheInvalidate.SchemaVersion);
+
+        Should.Throw<SchemaRegistryException>(() => Mapper(Topics.CacheInvalidate, new KafkaWire(KafkaWireFormat.Avro, AutoRegisterSchemas: false))
+            .MapEnvelopeToOutgoing(envelope, MessageOf(envelope)));
+        registry.Subjects.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void A_json_event_arrives_unchanged()
     {
         var json = """{"event_id":"0b6c1f7e-3f43-4c1a-9d5e-2f1f6b0e8a11","tier_id":"gold"}"""u8.ToArray();
@@ -145,7 +177,7 @@ public sealed class AvroOnTheWireTests
         var schema = EventSchemas.Latest(Topics.VipTierAssigned).Schema;
         var payload = await ProducedElsewhere(AvroSamples.RecordOf(schema), Topics.VipTierAssigned);
         var (envelope, message) = Incoming(Topics.VipTierAssigned, payload);
-        var withoutRegistry = new ConfluentAvroEnvelopeMapper(Topic(Topics.VipTierAssigned), registry: null);
+        var withoutRegistry = new ConfluentAvroEnvelopeMapper(Topic(Topics.VipTierAssigned), registry: null, KafkaWire.Json);
 
         Should.Throw<EventContractException>(() => withoutRegistry.MapIncomingToEnvelope(envelope, message))
             .Message.ShouldContain(KafkaEventContracts.SchemaRegistryUrlKey);
@@ -160,7 +192,8 @@ public sealed class AvroOnTheWireTests
     private static (Envelope, Message<string, byte[]>) Incoming(string topicName, byte[] payload) =>
         (new Envelope { Data = payload, TopicName = topicName }, new Message<string, byte[]> { Value = payload, Headers = [] });
 
-    private ConfluentAvroEnvelopeMapper Mapper(string topicName) => new(Topic(topicName), registry);
+    private ConfluentAvroEnvelopeMapper Mapper(string topicName, KafkaWire? wire = null) =>
+        new(Topic(topicName), registry, wire ?? new KafkaWire(KafkaWireFormat.Avro, AutoRegisterSchemas: true));
 
     private static KafkaTopic Topic(string topicName) => new(new KafkaTransport(), topicName, EndpointRole.Application);
 

@@ -57,6 +57,8 @@ public sealed class ReferralsApp : IAsyncLifetime
     public Uri KafkaControlAddress => new($"http://127.0.0.1:{Ports.KafkaControl}");
     public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
     public Uri PrometheusAddress => new($"http://127.0.0.1:{Ports.Prometheus}");
+    /// <summary>The dev schema registry (resource `schema-registry`), Confluent's REST API.</summary>
+    public string SchemaRegistryUrl => $"http://127.0.0.1:{Ports.SchemaRegistry}";
 
     public const int AdminPerIpPerSecond = 200;
 
@@ -173,12 +175,12 @@ public sealed class ReferralsApp : IAsyncLifetime
 public sealed class UnexpectedErrorLogsException(string message) : Exception(message);
 
 public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry)
 {
     public static StackPortsForTests Free()
     {
-        var p = FreePorts.Take(12);
-        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]);
+        var p = FreePorts.Take(13);
+        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12]);
     }
 
     public IEnumerable<string> AsArguments() =>
@@ -187,6 +189,6 @@ public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Re
         $"--Referrals:Ports:Redis={Redis}", $"--Referrals:Ports:Kafka={Kafka}", $"--Referrals:Ports:KafkaControl={KafkaControl}",
         $"--Referrals:Ports:Auth={Auth}", $"--Referrals:Ports:Core={Core}", $"--Referrals:Ports:CoreControl={CoreControl}",
         $"--Referrals:Ports:Prometheus={Prometheus}", $"--Referrals:Ports:SecondGrpc={SecondGrpc}",
-        $"--Referrals:Ports:SecondHttp={SecondHttp}",
+        $"--Referrals:Ports:SecondHttp={SecondHttp}", $"--Referrals:Ports:SchemaRegistry={SchemaRegistry}",
     ];
 }

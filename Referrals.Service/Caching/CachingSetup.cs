@@ -42,8 +42,9 @@ public static class CachingSetup
 
         builder.Services.ConfigureWolverine(options =>
         {
-            // cache.invalidate comes from other services too, as plain snake_case JSON without Wolverine's headers.
-            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>()
+            // cache.invalidate comes from other services too, as plain snake_case JSON or Confluent Avro without
+            // Wolverine's headers.
+            options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>().AcceptConfluentAvro()
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.CacheInvalidate));
             // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
             // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.

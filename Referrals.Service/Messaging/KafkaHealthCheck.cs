@@ -15,7 +15,7 @@ public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
     private readonly IAdminClient _admin;
 
     public KafkaHealthCheck(IConfiguration configuration) =>
-        _admin = new AdminClientBuilder(new AdminClientConfig
+        _admin = new AdminClientBuilder(new AdminClientConfig(KafkaClientSettings.From(configuration))
         {
             BootstrapServers = InfrastructureSettings.Required(configuration, InfrastructureSettings.Kafka),
             SocketTimeoutMs = (int)MetadataTimeout.TotalMilliseconds,

@@ -91,8 +91,10 @@ public static class MessagingSetup
             options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
-            var transport = options.UseKafka(kafka)
-                .ConfigureClient(client => client.ClientId = "referrals-service")
+            var transport = options.UseKafka(kafka);
+            // Security and connection settings first (Kafka:Client); the service's own settings below win.
+            KafkaClientSettings.ApplyTo(options, builder.Configuration);
+            transport.ConfigureClient(client => client.ClientId = "referrals-service")
                 // Listeners with the native dead-letter queue park what they cannot even read here.
                 .DeadLetterQueueTopicName(Topics.DeadLetters)
                 .ConfigureProducers(producer =>

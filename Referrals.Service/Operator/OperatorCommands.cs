@@ -23,6 +23,7 @@ public static class OperatorCommands
         CleanupTranslationsCommand.Create(),
         Tenancy.ShopsCommand.Create(),
         MigrateCommand.Create(),
+        RegisterSchemasCommand.Create(),
     };
 
     public static bool Handles(string[] args) =>
@@ -44,7 +45,8 @@ public static class OperatorCommands
                 ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
             });
         }
-        catch (Exception e) when (e is Confluent.Kafka.KafkaException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is Confluent.Kafka.KafkaException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+                                       or Confluent.SchemaRegistry.SchemaRegistryException or HttpRequestException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;

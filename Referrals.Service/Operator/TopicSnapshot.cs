@@ -6,16 +6,17 @@ namespace Referrals.Service.Operator;
 /// <summary>Reads a topic from its start to its current end, every partition: what an operator command works on.</summary>
 public static class TopicSnapshot
 {
-    public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> Read(string bootstrap, string topic, CancellationToken ct)
+    public static IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> Read(OperatorConnections connections, string topic, CancellationToken ct)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        var bootstrap = connections.Kafka;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig(KafkaClientSettings.From(connections.Configuration))
         {
             BootstrapServers = bootstrap,
             GroupId = $"referrals-operator-{Guid.NewGuid():N}", // assigned partitions, nothing committed
             EnableAutoCommit = false,
             EnablePartitionEof = true,
         }).SetLogHandler((_, _) => { }).Build();
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig(KafkaClientSettings.From(connections.Configuration)) { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
 
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic);
         if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)

@@ -3,7 +3,7 @@
 in turn (round robin), the next one after that if it refuses. Bytes are copied as they are, so HTTP/1.1 and gRPC's
 HTTP/2 both pass; a connection stays on the backend it was given.
 
-    python3 deploy/local/balancer.py 8080=8081,8082 50060=50061,50062
+    python3 deploy/local/balancer.py 8080=8091,8092 50060=50071,50072
 """
 import asyncio
 import itertools

@@ -13,12 +13,15 @@ using Wolverine.Util;
 namespace Referrals.Service.Messaging.EventContracts;
 
 /// <summary>
-/// Kafka mapping of a topic that has a committed event contract, when a schema registry is configured.
-/// Outgoing: the outbox keeps the wire JSON; at send time it becomes the Avro record of the schema version named
-/// by the `schema_version` header, in Confluent's wire format, registered under the subject `&lt;topic&gt;-value`.
-/// A registry that cannot be reached fails the send, so the event waits in the outbox like for a broker outage.
-/// Incoming: a Confluent-Avro payload is read with its writer's schema (fetched by id), resolved to this
-/// service's latest committed schema by Avro's rules, and handed on as wire JSON; a JSON payload passes unchanged.
+/// Kafka mapping of a topic that has a committed event contract.
+/// Outgoing, when the <see cref="KafkaWire"/> writes Avro: the outbox keeps the wire JSON; at send time it becomes the
+/// Avro record of the schema version named by the `schema_version` header, in Confluent's wire format, under the
+/// subject `&lt;topic&gt;-value` (registered by the serializer in Development, looked up elsewhere: `register-schemas`).
+/// A registry that cannot be reached, or a schema not registered, fails the send, so the event waits in the outbox
+/// like for a broker outage. Otherwise the outgoing mapping is Wolverine's (JSON).
+/// Incoming, whatever the wire format: a Confluent-Avro payload (magic byte 0) is read with its writer's schema
+/// (fetched by id), resolved to this service's latest committed schema by Avro's rules, and handed on as wire JSON;
+/// a JSON payload passes unchanged.
 /// </summary>
 public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
 {
@@ -32,15 +35,17 @@ public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
     private readonly AvroSerializer<GenericRecord>? _serializer;
     private readonly ConcurrentDictionary<int, Avro.Schema> _writerSchemas = new();
 
-    public ConfluentAvroEnvelopeMapper(KafkaTopic topic, ISchemaRegistryClient? registry)
+    public ConfluentAvroEnvelopeMapper(KafkaTopic topic, ISchemaRegistryClient? registry, KafkaWire wire)
     {
         _wolverine = new KafkaEnvelopeMapper(topic);
         _topic = topic;
         _registry = registry;
-        if (registry is not null)
+        if (registry is not null && wire.WritesAvro)
             _serializer = new AvroSerializer<GenericRecord>(registry, new AvroSerializerConfig
             {
-                AutoRegisterSchemas = true,
+                AutoRegisterSchemas = wire.AutoRegisterSchemas,
+                // The exact committed version the event names, never the subject's latest.
+                UseLatestVersion = false,
                 // Explicit: the subject is `<topic>-value`, without the association lookup of newer defaults.
                 SubjectNameStrategy = SubjectNameStrategy.Topic,
             });
