@@ -87,8 +87,10 @@ public static class MessagingSetup
             // A message nobody handles is a dead letter too, not a log line.
             options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
 
-            // Transient faults get three tries with growing pauses; what still fails is a dead letter.
-            options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
+            // Transient faults (Postgres away or busy, a timeout) get three tries with growing pauses; what still fails is
+            // a dead letter. Postgres answering no (a refusal, a constraint) is not retried: in the handler's transaction
+            // it aborted, a retry would only meet 25P02.
+            options.Policies.OnException(StorageOutage.IsTransient)
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
             var transport = options.UseKafka(kafka)
