@@ -61,6 +61,7 @@ public static class MessagingSetup
                 : null));
         var backlogRefresh = TimeSpan.FromSeconds(builder.Configuration.GetValue("Wolverine:BacklogRefreshSeconds", 5.0));
 
+        builder.Services.AddHostedService<DormantNodeSweep>();
         builder.Host.UseWolverine(options =>
         {
             options.ServiceName = ServiceName;
