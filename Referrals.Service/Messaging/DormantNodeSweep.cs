@@ -7,7 +7,7 @@ namespace Referrals.Service.Messaging;
 /// <summary>
 /// The backstop for a dead instance's durable inbox and outbox, on every instance: Wolverine ejects a node that stopped
 /// heartbeating (<see cref="ClusterDurability"/>, ~15 s) and releases its rows, but only its leader may eject a node
-/// that led, and the chaos run saw a killed node's outbox rows stay owned by it for minutes. Every
+/// that led (in the chaos runs so far Wolverine always did it first; this never had to act). Every
 /// <c>Wolverine:StaleNodeSeconds</c>, an instance whose own heartbeat is fresh (so Postgres and this process were not
 /// the ones away) deletes the row of a node silent for three times that on two sweeps in a row, as Wolverine's own
 /// ejection does, and gives every unhandled inbox and outbox row whose owner has no node row to any node (owner 0), for
