@@ -6,7 +6,7 @@ namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
 /// Failure handling: handlers fail through <see cref="ErrorPolicies"/> and park through <see cref="ParkDeadLetter"/>
-/// (first failures noted in <see cref="FirstFailures"/>); the <see cref="DeadLetter"/> ledger follows referrals.dlq
+/// (first failures noted in <see cref="SharedFirstFailures"/>); the <see cref="DeadLetter"/> ledger follows referrals.dlq
 /// (<see cref="RecordDeadLetters"/>), feeds referrals_dlq_size_total (<see cref="DeadLetterCount"/>) and learns in
 /// the handler's own transaction when a dead letter was processed after all (<see cref="MarkDeadLetterReprocessed"/>);
 /// `reprocess-dlq` (<see cref="ReprocessDlqCommand"/>) sends dead letters back through referrals.replay.
@@ -17,7 +17,9 @@ public static class DeadLettersModule
     {
         builder.Services.ConfigureMarten(Schema);
         builder.Services.AddDatabaseObjects("dead-letter count", DeadLetterCount.Function);
+        builder.Services.AddDatabaseObjects("message first failures", SharedFirstFailures.Ddl);
         builder.Services.AddSingleton<FirstFailures>();
+        builder.Services.AddSingleton<SharedFirstFailures>();
         builder.Services.AddSingleton<DirectDeadLetters>();
         builder.Services.AddHostedService<RecordDeadLetters>();
         builder.Services.AddHostedService<DeadLetterCount>();

@@ -71,14 +71,13 @@ public static class ErrorPolicies
     }
 
     /// <summary>
-    /// Notes when the message first failed (<see cref="FirstFailures"/>), so its dead letter can tell when the
-    /// trouble started, not only when the retries gave up.
+    /// Notes when the message first failed (<see cref="SharedFirstFailures"/>, for every instance: the retry may run on
+    /// another), so its dead letter can tell when the trouble started, not only when the retries gave up.
     /// </summary>
-    private static ValueTask NoteFirstFailureAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
+    private static async ValueTask NoteFirstFailureAsync(IWolverineRuntime runtime, IEnvelopeLifecycle lifecycle, Exception exception)
     {
         if (lifecycle.Envelope is { } failed)
-            runtime.Services.GetRequiredService<FirstFailures>().Note(failed.Id);
-        return ValueTask.CompletedTask;
+            await runtime.Services.GetRequiredService<SharedFirstFailures>().NoteAsync(failed.Id);
     }
 
     /// <summary>

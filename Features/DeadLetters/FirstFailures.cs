@@ -1,9 +1,10 @@
 namespace Referrals.Service.Features.DeadLetters;
 
 /// <summary>
-/// When each failing message first failed, by envelope id, until it is parked. Kept in memory because a scheduled
-/// retry is reloaded from the durable inbox as it was first stored, without headers added since; after a restart,
-/// a message that was between retries reports its park time. Bounded: at most <c>capacity</c> entries, and none
+/// When each failing message first failed, by envelope id, in this instance's memory: what
+/// <see cref="SharedFirstFailures"/> answers from when its Postgres note could not be written (Postgres being the
+/// failure). A scheduled retry is reloaded from the durable inbox as it was first stored, without headers added since,
+/// so the time cannot travel with the message. Bounded: at most <c>capacity</c> entries, and none
 /// older than an hour (a retry that succeeded is never taken); the oldest goes first, so a note costs O(1)
 /// however many messages fail at once. A message whose note was evicted reports its park time, as after a restart.
 /// </summary>

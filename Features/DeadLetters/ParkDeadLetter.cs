@@ -28,7 +28,7 @@ public static class ParkDeadLetter
         var failed = lifecycle.Envelope ?? throw new InvalidOperationException("no envelope to dead-letter", exception);
         var services = runtime.Services;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ParkDeadLetter));
-        var firstFailedAt = services.GetRequiredService<FirstFailures>().Take(failed.Id);
+        var firstFailedAt = await services.GetRequiredService<SharedFirstFailures>().TakeAsync(failed.Id);
         var headers = DeadLetterHeaders.For(failed, exception, firstFailedAt, services.GetRequiredService<TimeProvider>().GetUtcNow());
 
         // The outbox does not carry an empty payload, nor what it refuses for any reason but Postgres being away.

@@ -42,6 +42,7 @@ public static class ApplyVipTierHandler
     {
         // Two events of one customer at once: the loser retries and decides on what the winner committed.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
+        ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.RetryThenPark(chain);
     }
 

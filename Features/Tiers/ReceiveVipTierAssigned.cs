@@ -16,6 +16,7 @@ public static class ReceiveVipTierAssignedHandler
 {
     public static void Configure(HandlerChain chain)
     {
+        ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.ParkAtOnce<RejectedTierEventException>(chain);
         ErrorPolicies.RetryInOrderThenPark(chain);
     }

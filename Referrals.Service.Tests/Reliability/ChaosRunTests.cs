@@ -12,9 +12,10 @@ namespace Referrals.Service.Tests.Reliability;
 [Collection(IntegrationTier.Name)]
 public sealed class ChaosRunTests(ReferralsApp app)
 {
-    // Open (issue 15): it loses and duplicates nothing, but a killed instance's outbox rows are not always taken over
-    // (rows of owner 2 left after the run), and a request cancelled on the killed instance can still answer 500.
-    // Until then it runs only when asked for:
+    // Open (issue 15): a live instance can keep durable inbox rows (ConvertOrder, cache.invalidate) and outbox rows of
+    // its own that it never handles after Postgres is killed or paused (2 ConvertOrder rows of the surviving node in
+    // 1 of 3 runs; 944 inbox and 36 outbox rows of both live nodes in the 10,000-order run). Wolverine recovers only
+    // rows owned by no node. Until that is fixed it runs only when asked for:
     //   dotnet test --project Referrals.Service.Tests -- --filter-class '*ChaosRunTests' --explicit on
     [Fact(Explicit = true)]
     public async Task A_thousand_orders_through_every_fault_once_convert_exactly_once_and_leave_nothing_behind()
@@ -61,11 +62,13 @@ public sealed class ChaosRunTests(ReferralsApp app)
     private static readonly string[] FaultErrors =
     [
         "NpgsqlException", "PostgresException", "MartenCommandException", "NpgsqlTransaction",
+        // Marten's own log of a command that Postgres, paused, did not answer within the command timeout.
+        "System.OperationCanceledException: Query was cancelled",
         "RedisConnectionException", "RedisTimeoutException", "UnableToConnect on", "SocketClosed",
         "brokers are down",
+        // Wolverine's control queue between the nodes (in Postgres) retrying an agent command it lost while Postgres was away.
+        "Cannot ensure data is present when there is no message",
         "was rescheduled to",
         "JasperFx.ConcurrencyException: Optimistic concurrency check failed",
-        // The driver gives up on a delivery after 5 s, as Shopify does, sometimes while the service still reads its body.
-        "Unexpected end of request content",
     ];
 }

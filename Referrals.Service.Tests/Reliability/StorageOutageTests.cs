@@ -42,4 +42,16 @@ public sealed class StorageOutageTests
         StorageOutage.IsOutage(new OperationCanceledException(), deadlinePassed: true).ShouldBeTrue();
         StorageOutage.IsOutage(new OperationCanceledException(), deadlinePassed: false).ShouldBeFalse();
     }
+
+    [Fact]
+    public void A_refusal_or_an_aborted_transaction_is_not_worth_a_retry_a_deadlock_or_an_outage_is()
+    {
+        StorageOutage.IsTransient(new PostgresException("permission denied for table mt_doc_referral", "ERROR", "ERROR", "42501")).ShouldBeFalse();
+        StorageOutage.IsTransient(new PostgresException("current transaction is aborted", "ERROR", "ERROR", "25P02")).ShouldBeFalse();
+        StorageOutage.IsTransient(new InvalidOperationException("Marten failed",
+            new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected))).ShouldBeTrue();
+        StorageOutage.IsTransient(new PostgresException("could not serialize access", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)).ShouldBeTrue();
+        StorageOutage.IsTransient(new NpgsqlException("Failed to connect to 127.0.0.1:5434", new SocketException((int)SocketError.ConnectionRefused))).ShouldBeTrue();
+        StorageOutage.IsTransient(new TimeoutException()).ShouldBeTrue();
+    }
 }

@@ -61,6 +61,7 @@ public static class MessagingSetup
                 : null));
         var backlogRefresh = TimeSpan.FromSeconds(builder.Configuration.GetValue("Wolverine:BacklogRefreshSeconds", 5.0));
 
+        builder.Services.AddHostedService<DormantNodeSweep>();
         builder.Host.UseWolverine(options =>
         {
             options.ServiceName = ServiceName;
@@ -87,8 +88,10 @@ public static class MessagingSetup
             // A message nobody handles is a dead letter too, not a log line.
             options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
 
-            // Transient faults get three tries with growing pauses; what still fails is a dead letter.
-            options.Policies.OnException<NpgsqlException>().Or<TimeoutException>()
+            // Transient faults (Postgres away or busy, a timeout) get three tries with growing pauses; what still fails is
+            // a dead letter. Postgres answering no (a refusal, a constraint) is not retried: in the handler's transaction
+            // it aborted, a retry would only meet 25P02.
+            options.Policies.OnException(StorageOutage.IsTransient)
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
             var transport = options.UseKafka(kafka);

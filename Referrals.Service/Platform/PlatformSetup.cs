@@ -55,6 +55,7 @@ public static class PlatformSetup
     public static WebApplication MapReferralsPlatform(this WebApplication app)
     {
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<AbandonedRequests>();
         app.UseRateLimiter();
         app.UseCallerAuthentication();
         app.UseWebhookAcceptDeadline();

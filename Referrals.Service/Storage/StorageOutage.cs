@@ -27,6 +27,22 @@ public static class StorageOutage
         return false;
     }
 
+    /// <summary>
+    /// An outage (<see cref="IsOutage"/>), a timeout, or what Postgres itself calls transient (a deadlock, a serialization
+    /// failure, too busy): worth trying again. A refusal or a broken constraint is not.
+    /// </summary>
+    public static bool IsTransient(Exception e)
+    {
+        if (IsOutage(e))
+            return true;
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException { IsTransient: true })
+                return true;
+        }
+        return false;
+    }
+
     // Class 08 (connection exception), class 57 (shutting down, starting up, cancelled by the server), no free connection.
     private static bool IsGoingOrComing(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("57", StringComparison.Ordinal)

@@ -65,7 +65,8 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             var lag = ConsumerGroups.Sum(g => KafkaTopics.Lag(stack.KafkaBootstrap, g.Group, g.Topic));
             var processed = await stored.ProcessedEventsAsync(plan.Shop, [.. answeredWebhooks, .. plan.Tiers.Events.Select(e => e.EventId.ToString())], ct);
             var unprocessed = answeredWebhooks.Count + plan.Tiers.Events.Count - processed.Values.Count(p => p.State == "processed");
-            log.WriteLine($"  waiting for quiet: inbox {backlog.Inbox.Count}, outbox {backlog.Outbox.Count}, lag {lag}, unprocessed {unprocessed}");
+            log.WriteLine($"  waiting for quiet: inbox {backlog.Inbox.Count}, outbox {backlog.Outbox.Count}, lag {lag}, unprocessed {unprocessed}; "
+                + await stored.ClusterAsync(ct));
             quietPolls = backlog.Inbox.Count + backlog.Outbox.Count == 0 && lag == 0 && unprocessed == 0 ? quietPolls + 1 : 0;
             if (quietPolls == 2)
                 return true;
@@ -131,6 +132,8 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             TierEvents: plan.Tiers.Events.Count,
             TierDuplicatesSent: plan.Tiers.Sends.Count - plan.Tiers.Events.Count,
             TierEventsLost: tierIds.Count(id => !IsProcessed(id)),
+            TierEventsNotProcessed: [.. tierIds.Where(id => !IsProcessed(id))
+                .Select(id => $"{id} ({(processed.TryGetValue(id, out var row) ? row.State : "no processed_events row")})")],
             DuplicatedRewards: duplicateRewards,
             DroppedByBroker: new[] { baseline.Completed, baseline.Tasks, baseline.DeadLetters }.Where(r => r.Dropped > 0)
                 .ToDictionary(r => r.Topic, r => r.Dropped),
@@ -198,6 +201,7 @@ public sealed record Verification(
     int TierEvents,
     int TierDuplicatesSent,
     int TierEventsLost,
+    IReadOnlyList<string> TierEventsNotProcessed,
     int DuplicatedRewards,
     IReadOnlyDictionary<string, long> DroppedByBroker,
     MessageStoreRows RowsLeft,
@@ -220,6 +224,8 @@ public sealed record Verification(
             yield return $"{Webhooks - WebhooksAnswered} webhook id(s) never answered 200";
         if (ConvertedInPostgres < ExpectedConversions)
             yield return $"{ExpectedConversions - ConvertedInPostgres} referral(s) not completed in Postgres";
+        if (TierEventsNotProcessed.Count > 0)
+            yield return $"tier events not processed: {string.Join(", ", TierEventsNotProcessed)}";
         if (RowsLeft.Count > 0)
             yield return $"message store rows left: {string.Join("; ", RowsLeftDescribed)}";
         if (ConsumerLag.Values.Sum() > 0)

@@ -50,6 +50,24 @@ public sealed class StoredState(string ownerConnectionString)
         return described;
     }
 
+    /// <summary>
+    /// Wolverine's cluster as Postgres has it: each node's number and seconds since its last heartbeat, the leader and
+    /// the agents per node ("nodes 3 (1 s, leader, 4 agents), 4 (0 s, 2 agents)"), so a red run shows who was there.
+    /// </summary>
+    public async Task<string> ClusterAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select n.node_number, extract(epoch from now() - n.health_check)::int, " +
+            $"coalesce(bool_or(a.id like 'wolverine://leader%'), false), count(a.id) from {Schema}.wolverine_nodes n " +
+            $"left join {Schema}.wolverine_node_assignments a on a.node_id = n.id group by 1, 2 order by 1", connection);
+        var nodes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            nodes.Add($"{reader.GetInt32(0)} ({reader.GetInt32(1)} s{(reader.GetBoolean(2) ? ", leader" : "")}, {reader.GetInt64(3)} agents)");
+        return nodes.Count == 0 ? "no nodes" : "nodes " + string.Join(", ", nodes);
+    }
+
     /// <summary>The status of each referral (absent: not found).</summary>
     public async Task<Dictionary<Guid, string>> ReferralStatusesAsync(Guid shop, IReadOnlyCollection<Guid> referrals, CancellationToken ct)
     {
