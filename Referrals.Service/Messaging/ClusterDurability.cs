@@ -11,6 +11,14 @@ namespace Referrals.Service.Messaging;
 /// defaults (10 s heartbeats, 60 s stale), which make it minutes. Not shorter: a node that misses heartbeats while
 /// Postgres is away or the machine is busy would be ejected while alive (harmless, its work is released to everyone
 /// and every handler is idempotent, but churn).
+/// <para>
+/// A live node can also lose track of rows it still owns: after Postgres was killed or paused, the chaos run found
+/// inbox rows of surviving nodes that no one handled (issue 15). Wolverine keeps the clock of the envelopes a node really
+/// holds fresh on every heartbeat, so <see cref="DurabilitySettings.InboxStaleTime"/> and
+/// <see cref="DurabilitySettings.OutboxStaleTime"/> (<c>Wolverine:StaleEnvelopeSeconds</c>, 60 s) release only rows that
+/// nothing holds any more; any node then recovers them. A released outbox row is sent again under its own event id,
+/// which consumers dedupe.
+/// </para>
 /// </summary>
 public static class ClusterDurability
 {
@@ -31,5 +39,8 @@ public static class ClusterDurability
         durability.NodeReassignmentPollingTime = heartbeat;
         durability.OrphanedMessageSweepPollingTime = heartbeat;
         durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(10);
+        var staleEnvelope = TimeSpan.FromSeconds(configuration.GetValue("Wolverine:StaleEnvelopeSeconds", 60.0));
+        durability.InboxStaleTime = staleEnvelope;
+        durability.OutboxStaleTime = staleEnvelope;
     }
 }
