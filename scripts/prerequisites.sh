@@ -2,7 +2,8 @@
 # Installs what the local-mode stack and the tests need and a fresh Debian machine may lack: redis-server, the
 # PostgreSQL server binaries, prometheus (with promtool, for the alert rule tests), buf (npm's @bufbuild/buf, for the
 # contract tests; npm from Debian if missing), and the clients the runbooks' commands use (docs/runbooks, run by
-# Runbooks/RunbookSafeCommandsTests): psql and pg_isready (postgresql-client), redis-cli (redis-tools), kcat.
+# Runbooks/RunbookSafeCommandsTests): psql and pg_isready (postgresql-client), redis-cli (redis-tools), kcat;
+# and docker-compose, whose `config` validates deploy/compose.yaml (Deployment/ComposeFileTests; no daemon needed).
 # The .NET SDK is assumed. Idempotent: installs nothing that is there.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ fi
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 { command -v psql >/dev/null 2>&1 && command -v pg_isready >/dev/null 2>&1; } || missing+=(postgresql-client)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 
 BUF_VERSION=1.75.0
 if ! command -v buf >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then
