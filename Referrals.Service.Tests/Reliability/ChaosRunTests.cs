@@ -70,5 +70,8 @@ public sealed class ChaosRunTests(ReferralsApp app)
         "Cannot ensure data is present when there is no message",
         "was rescheduled to",
         "JasperFx.ConcurrencyException: Optimistic concurrency check failed",
+        // Wolverine recovering released rows (a dead node's, or stale ones) on a node whose listener for that topic is not
+        // running at that moment: it gives them back to any node for a later sweep, which takes them.
+        "There is no active, local queue for this listening endpoint",
     ];
 }

@@ -144,6 +144,19 @@ public sealed class RedisBreakerTests
     }
 
     [Fact]
+    public async Task A_command_cancelled_under_it_counts_as_redis_away()
+    {
+        var breaker = Breaker(Options with { FailuresToOpen = 1 });
+
+        // What SE.Redis's ScriptEvaluateAsync threw in the chaos run when Redis was killed mid-command (a 500 before).
+        var failure = await Should.ThrowAsync<RedisUnavailableException>(() =>
+            breaker.RunAsync<bool>(() => throw new TaskCanceledException("A task was canceled.")));
+
+        failure.InnerException.ShouldBeOfType<TaskCanceledException>();
+        breaker.IsOpen.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_command_that_outlasts_the_command_timeout_fails_as_redis_away_without_waiting_for_redis()
     {
         var breaker = new RedisBreaker(Options with { CommandTimeout = TimeSpan.FromMilliseconds(50), FailuresToOpen = 1 },

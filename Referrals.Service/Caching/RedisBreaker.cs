@@ -96,8 +96,10 @@ public sealed class RedisBreaker
         }
         // RedisTimeoutException is a TimeoutException, not a RedisException; WaitAsync's is a plain TimeoutException.
         // A connection torn down under a command (Redis killed) surfaces from its pipe as InvalidOperationException
-        // ("Writing is not allowed after writer was completed") or IOException.
-        catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException or IOException)
+        // ("Writing is not allowed after writer was completed") or IOException, or as a cancelled task: commands take no
+        // caller's token, so a cancellation can only be the connection's.
+        catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException or IOException
+                                      or OperationCanceledException)
         {
             Failed(e);
             throw new RedisUnavailableException($"Redis did not answer ({e.GetType().Name})", e);
