@@ -16,8 +16,8 @@ public sealed class CoreLagTests(ReferralsApp app)
     public async Task A_buyer_Core_knows_only_after_the_order_converts_once_when_the_record_arrives()
     {
         var ct = TestContext.Current.CancellationToken;
-        const long Buyer = 872;
-        var link = await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 871, ct);
+        const long Buyer = 914;
+        var link = await app.CreateReferralAsync(ShopifyWebhooks.Main, referrerNumber: 913, ct);
         using var http = app.CreateHttpClient();
         using var core = new HttpClient { BaseAddress = app.CoreControlAddress };
         var webhookId = Guid.NewGuid().ToString();
