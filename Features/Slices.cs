@@ -1,5 +1,6 @@
 using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.DeadLetters;
+using Referrals.Service.Features.Program;
 using Referrals.Service.Features.Purge;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Replay;
@@ -19,6 +20,7 @@ public static class Slices
     {
         builder.AddTranslations(); // before Referrals: the description trigger reads the seeded texts
         builder.AddReferrals();
+        builder.AddProgram();
         builder.AddConversions();
         builder.AddStatus();
         builder.AddTiers();
