@@ -12,12 +12,7 @@ namespace Referrals.Service.Tests.Reliability;
 [Collection(IntegrationTier.Name)]
 public sealed class ChaosRunTests(ReferralsApp app)
 {
-    // Open (issue 15): a live instance can keep durable inbox rows (ConvertOrder, cache.invalidate) and outbox rows of
-    // its own that it never handles after Postgres is killed or paused (2 ConvertOrder rows of the surviving node in
-    // 1 of 3 runs; 944 inbox and 36 outbox rows of both live nodes in the 10,000-order run). Wolverine recovers only
-    // rows owned by no node. Until that is fixed it runs only when asked for:
-    //   dotnet test --project Referrals.Service.Tests -- --filter-class '*ChaosRunTests' --explicit on
-    [Fact(Explicit = true)]
+    [Fact]
     public async Task A_thousand_orders_through_every_fault_once_convert_exactly_once_and_leave_nothing_behind()
     {
         var ct = TestContext.Current.CancellationToken;
