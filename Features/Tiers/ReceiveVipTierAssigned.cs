@@ -11,6 +11,10 @@ namespace Referrals.Service.Features.Tiers;
 /// The door of `vip_tier.assigned`: the event is checked (readable, complete, a known shop, a tier of the shop's
 /// policy) and handed on as <see cref="ApplyVipTier"/> for its shop, or dead-lettered with its reason. A redelivery
 /// Redis has already seen stops here; processed_events decides everything else in <see cref="ApplyVipTierHandler"/>.
+/// Transactional although it stores nothing itself (the session parameter makes Wolverine commit one): the
+/// <see cref="ApplyVipTier"/> it hands on is written to the durable inbox in the same commit that marks the Kafka event
+/// handled. Without a commit Wolverine only queued it in memory, and a paused inbox or a killed instance lost it
+/// (chaos runs: tier events handled, never applied; Reliability/CascadedMessagesCommitTests).
 /// </summary>
 public static class ReceiveVipTierAssignedHandler
 {
@@ -38,6 +42,6 @@ public static class ReceiveVipTierAssignedHandler
         return (HandlerContinuation.Continue, new ApplyVipTier(eventId, shopId, customerId, tierId, assignedAt));
     }
 
-    public static DeliveryMessage<ApplyVipTier> Handle(VipTierAssigned assigned, ApplyVipTier apply) =>
+    public static DeliveryMessage<ApplyVipTier> Handle(VipTierAssigned assigned, ApplyVipTier apply, IDocumentSession commit) =>
         apply.WithDeliveryOptions(new DeliveryOptions { TenantId = apply.ShopId.ToString() });
 }

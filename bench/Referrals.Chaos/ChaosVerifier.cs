@@ -132,8 +132,7 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             TierEvents: plan.Tiers.Events.Count,
             TierDuplicatesSent: plan.Tiers.Sends.Count - plan.Tiers.Events.Count,
             TierEventsLost: tierIds.Count(id => !IsProcessed(id)),
-            TierEventsNotProcessed: [.. tierIds.Where(id => !IsProcessed(id))
-                .Select(id => $"{id} ({(processed.TryGetValue(id, out var row) ? row.State : "no processed_events row")})")],
+            TierEventsNotProcessed: await DescribeUnprocessedAsync([.. tierIds.Where(id => !IsProcessed(id))], processed, ct),
             DuplicatedRewards: duplicateRewards,
             DroppedByBroker: new[] { baseline.Completed, baseline.Tasks, baseline.DeadLetters }.Where(r => r.Dropped > 0)
                 .ToDictionary(r => r.Topic, r => r.Dropped),
@@ -141,6 +140,19 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             RowsLeftDescribed: rowsLeftDescribed,
             ConsumerLag: lag,
             DeadLetters: deadLetters);
+    }
+
+    // Each unprocessed event with its processed_events state and, for the first few, the inbox rows that carried it.
+    private async Task<List<string>> DescribeUnprocessedAsync(List<string> ids, Dictionary<string, (string State, string? Outcome)> processed,
+        CancellationToken ct)
+    {
+        var described = new List<string>();
+        foreach (var (id, index) in ids.Select((id, index) => (id, index)))
+        {
+            var state = processed.TryGetValue(id, out var row) ? row.State : "no processed_events row";
+            described.Add(index < 5 ? $"{id} ({state}; inbox: {await stored.InboxTraceAsync(id, ct)})" : $"{id} ({state})");
+        }
+        return described;
     }
 
     /// <summary>

@@ -51,6 +51,24 @@ public sealed class StoredState(string ownerConnectionString)
     }
 
     /// <summary>
+    /// The inbox rows of any status (handled ones are kept a while) whose body names <paramref name="needle"/> (an event
+    /// id), e.g. "VipTierAssigned Handled owner 0 attempts 1": where a lost event stopped.
+    /// </summary>
+    public async Task<string> InboxTraceAsync(string needle, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select message_type || ' ' || status || ' owner ' || owner_id || ' attempts ' || attempts || ' at ' || received_at " +
+            $"from {Schema}.wolverine_incoming_envelopes where position(convert_to(@needle, 'UTF8') in body) > 0 order by received_at", connection);
+        command.Parameters.AddWithValue("needle", needle);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(reader.GetString(0));
+        return rows.Count == 0 ? "no inbox row" : string.Join("; ", rows);
+    }
+
+    /// <summary>
     /// Wolverine's cluster as Postgres has it: each node's number and seconds since its last heartbeat, the leader and
     /// the agents per node ("nodes 3 (1 s, leader, 4 agents), 4 (0 s, 2 agents)"), so a red run shows who was there.
     /// </summary>
