@@ -6,5 +6,6 @@ var root = new RootCommand("Referrals Service benchmarks, against a running stac
 {
     StatusScenario.Command(),
     WebhookScenario.Command(),
+    ReportCommand.Command(),
 };
 return await root.Parse(args).InvokeAsync();
