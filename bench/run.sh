@@ -7,6 +7,7 @@
 #   shape: scripts/production-shape.sh (two published instances, 0.5 CPU / 512 MiB each, behind the balancer on the
 #          fixed ports 8080/50060/8091/8092; refuses to start while they are taken). Needs root.
 #   --quick: a smoke run (ceiling × 0.2, short windows, few orders).
+#   BENCH_CLOSED_ORDERS (10000), BENCH_OPEN_SECONDS (60): smaller windows for a run that cannot afford the setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,6 +33,9 @@ if [[ $quick == 1 ]]; then
 else
     ceiling_factor=1 closed_orders=10000 open_seconds=60 status_seconds=10 status_referrals=1024
 fi
+# Each order converts a referral of its own, created through CreateReferral first (tens per second on a loaded machine):
+# these shorten a run that cannot afford the setup.
+closed_orders=${BENCH_CLOSED_ORDERS:-$closed_orders} open_seconds=${BENCH_OPEN_SECONDS:-$open_seconds}
 
 stack_pid="" data_dir=""
 stop_stack() {
@@ -58,7 +62,9 @@ trap 'exit 130' INT
 
 log "building the bench (Release)"
 dotnet build bench/Referrals.Bench -c Release -nologo -v q > "$out/build.log" 2>&1 || { tail -20 "$out/build.log"; exit 1; }
-bench=(dotnet bench/Referrals.Bench/bin/Release/net10.0/Referrals.Bench.dll)
+# A copy, so a rebuild while the run goes on does not change the scenarios half-way.
+cp -r bench/Referrals.Bench/bin/Release/net10.0 "$out/bench-bin"
+bench=(dotnet "$out/bench-bin/Referrals.Bench.dll")
 
 if [[ -z $ceiling_json ]]; then
     log "ceiling (../shared/bench-ceiling, time factor $ceiling_factor), log $out/ceiling.log"

@@ -27,9 +27,10 @@ public static class StatusScenario
         var uncachedConcurrency = new Option<int[]>("--uncached-concurrency") { Description = "concurrency steps, uncached (default: --concurrency)", AllowMultipleArgumentsPerToken = true };
         var servicePorts = new Option<int[]>("--service-port") { Description = "ports the service's processes listen on, to measure their CPU and RSS (default: the --grpc port)", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "append each step's figures as one JSON line to this file" };
+        var trace = new Option<string?>("--trace") { Description = "profile the first service process with dotnet-trace during each step, into this folder" };
         var command = new Command("status", "GetReferralStatus requests/s and p50/p99, cached and uncached, service CPU per read, peak RSS")
         {
-            grpc, redis, seconds, referrals, concurrency, uncachedConcurrency, servicePorts, json,
+            grpc, redis, seconds, referrals, concurrency, uncachedConcurrency, servicePorts, json, trace,
         };
         command.SetAction((parsed, _) =>
         {
@@ -38,13 +39,13 @@ public static class StatusScenario
             var uncachedSteps = parsed.GetValue(uncachedConcurrency) is { Length: > 0 } u ? u : cachedSteps;
             var ports = parsed.GetValue(servicePorts) is { Length: > 0 } given ? given : [new Uri(grpcAddress).Port];
             return RunAsync(grpcAddress, parsed.GetValue(redis)!, TimeSpan.FromSeconds(parsed.GetValue(seconds)),
-                parsed.GetValue(referrals), cachedSteps, uncachedSteps, ServiceProcesses.ListeningOn(ports), parsed.GetValue(json));
+                parsed.GetValue(referrals), cachedSteps, uncachedSteps, ServiceProcesses.ListeningOn(ports), parsed.GetValue(json), parsed.GetValue(trace));
         });
         return command;
     }
 
     private static async Task<int> RunAsync(string grpcAddress, string redisAddress, TimeSpan step, int referralCount, int[] cachedSteps,
-        int[] uncachedSteps, ServiceProcesses service, string? json)
+        int[] uncachedSteps, ServiceProcesses service, string? json, string? trace)
     {
         var shop = DevCustomers.MainShopId;
         using var channel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions
@@ -107,19 +108,26 @@ public static class StatusScenario
         Console.WriteLine($"{step.TotalSeconds:F0} s per step against {grpcAddress}");
         Console.WriteLine(LoadResult.Header + " " + ServiceColumns);
         foreach (var concurrency in cachedSteps)
-            Report(await MeasureAsync(service, () => LoadRun.RunAsync("cached", concurrency, step, _ => Task.CompletedTask, Read)), json);
+            Report(await MeasureAsync(service, Trace("cached", concurrency), () => LoadRun.RunAsync("cached", concurrency, step, _ => Task.CompletedTask, Read)), json);
         foreach (var concurrency in uncachedSteps)
-            Report(await MeasureAsync(service, () => LoadRun.RunAsync("uncached", concurrency, step, Drop, Read)), json);
+            Report(await MeasureAsync(service, Trace("uncached", concurrency), () => LoadRun.RunAsync("uncached", concurrency, step, Drop, Read)), json);
         return 0;
+
+        // The step's time but one second, so the trace ends inside the window.
+        Func<TraceSession> Trace(string scenario, int concurrency) => () =>
+            TraceSession.Start(trace, $"status-{scenario}-{concurrency}", service, step - TimeSpan.FromSeconds(1));
     }
 
     private const string ServiceColumns = "  cpu ms/read  peak RSS MiB  load avg";
 
-    private static async Task<(LoadResult Result, ServiceUsage Usage)> MeasureAsync(ServiceProcesses service, Func<Task<LoadResult>> step)
+    private static async Task<(LoadResult Result, ServiceUsage Usage)> MeasureAsync(ServiceProcesses service, Func<TraceSession> trace, Func<Task<LoadResult>> step)
     {
         var window = MeasuredWindow.Start(service);
+        var profile = trace();
         var result = await step();
-        return (result, window.End(result.Requests));
+        var usage = window.End(result.Requests);
+        await profile.WaitAsync();
+        return (result, usage);
     }
 
     private static void Report((LoadResult Result, ServiceUsage Usage) step, string? json)

@@ -30,7 +30,7 @@ public static class WebhookScenario
     private sealed record Target(Uri Http, Uri Grpc, string Kafka, int[] ServicePorts);
 
     /// <summary>Closed loop (--orders at --concurrency) unless --rate is given: then --rate orders/s for --seconds.</summary>
-    private sealed record Load(int Orders, int Concurrency, double? Rate, TimeSpan Duration, int MaxInFlight)
+    private sealed record Load(int Orders, int Concurrency, double? Rate, TimeSpan Duration, int MaxInFlight, int Warmup)
     {
         public bool OpenLoop => Rate is not null;
 
@@ -49,22 +49,25 @@ public static class WebhookScenario
         var kafka = new Option<string>("--kafka") { Description = "the stack's Kafka bootstrap", DefaultValueFactory = _ => "127.0.0.1:9092" };
         var servicePorts = new Option<int[]>("--service-port") { Description = "ports the service's processes listen on, to measure their CPU and RSS (default: the --http port)", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "append the figures as one JSON line to this file" };
+        var warmup = new Option<int>("--warmup") { Description = "orders sent and converted before the measured window (JIT, pools, Development's handler compilation)", DefaultValueFactory = _ => 64 };
+        var trace = new Option<string?>("--trace") { Description = "profile the first service process with dotnet-trace while the load runs, into this folder" };
+        var traceSeconds = new Option<int>("--trace-seconds") { Description = "how long to profile (from the window's start)", DefaultValueFactory = _ => 15 };
         var command = new Command("webhooks", "orders/create load: webhook 200 latency, accept -> event latency, service CPU per order, peak RSS")
         {
-            orders, concurrency, rate, seconds, maxInFlight, http, grpc, kafka, servicePorts, json,
+            orders, concurrency, rate, seconds, maxInFlight, http, grpc, kafka, servicePorts, json, warmup, trace, traceSeconds,
         };
         command.SetAction((parsed, _) =>
         {
             var httpUri = new Uri(parsed.GetValue(http)!);
             var ports = parsed.GetValue(servicePorts) is { Length: > 0 } given ? given : [httpUri.Port];
             return RunAsync(new Target(httpUri, new Uri(parsed.GetValue(grpc)!), parsed.GetValue(kafka)!, ports),
-                new Load(parsed.GetValue(orders), parsed.GetValue(concurrency), parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(seconds)), parsed.GetValue(maxInFlight)),
-                parsed.GetValue(json));
+                new Load(parsed.GetValue(orders), parsed.GetValue(concurrency), parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(seconds)), parsed.GetValue(maxInFlight), parsed.GetValue(warmup)),
+                parsed.GetValue(json), (parsed.GetValue(trace), TimeSpan.FromSeconds(parsed.GetValue(traceSeconds))));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Target options, Load load, string? json)
+    private static async Task<int> RunAsync(Target options, Load load, string? json, (string? Directory, TimeSpan Duration) trace)
     {
         var shop = DevCustomers.MainShopId;
         var orders = load.Count;
@@ -73,11 +76,12 @@ public static class WebhookScenario
             : $"webhooks: closed loop, {orders} orders, concurrency {load.Concurrency}, {options.Http} / {options.Grpc} / {options.Kafka}");
 
         var setup = Stopwatch.StartNew();
-        var referrals = await CreateReferralsAsync(options, shop, orders, concurrency: 32);
-        Console.WriteLine($"setup: {orders} referrals created in {setup.Elapsed.TotalSeconds:0.0} s");
+        // The warm-up's referrals come after the measured ones.
+        var referrals = await CreateReferralsAsync(options, shop, orders + load.Warmup, concurrency: 32);
+        Console.WriteLine($"setup: {orders + load.Warmup} referrals created in {setup.Elapsed.TotalSeconds:0.0} s");
         // Order ids unique per run, so a second run against the same stack is not deduplicated as a redelivery.
         var orderIdBase = 9_000_000_000L + DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 100_000 * 1_000_000;
-        var bodies = Enumerable.Range(0, orders).Select(i => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        var bodies = Enumerable.Range(0, orders + load.Warmup).Select(i => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
             id = orderIdBase + i,
             test = false,
@@ -124,8 +128,20 @@ public static class WebhookScenario
             }
         }
 
+        if (load.Warmup > 0)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(orders, load.Warmup), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                (i, ct) => new ValueTask(Send(i, Stopwatch.GetTimestamp(), ct)));
+            var warmed = reader.WaitFor(acceptedAt, TimeSpan.FromSeconds(120)).Count;
+            Console.WriteLine($"warm-up: {warmed}/{load.Warmup} converted (not counted)");
+            acceptedAt.Clear();
+            webhookLatencies.Clear();
+            refused.Clear();
+        }
+
         var service = ServiceProcesses.ListeningOn(options.ServicePorts);
         var window = MeasuredWindow.Start(service);
+        var profile = TraceSession.Start(trace.Directory, load.OpenLoop ? "conversions-open" : "webhooks-closed", service, trace.Duration);
         var run = Stopwatch.StartNew();
         OpenLoopResult? schedule = null;
         if (load.OpenLoop)
@@ -140,6 +156,7 @@ public static class WebhookScenario
         var total = run.Elapsed.TotalSeconds;
         // CPU until the last event was read: accept + convert.
         var usage = window.End(eventLatencies.Count);
+        await profile.WaitAsync();
         var webhook = Percentiles.Of(webhookLatencies);
         var conversion = Percentiles.Of(eventLatencies);
 
