@@ -6,5 +6,7 @@ var root = new RootCommand("Referrals Service benchmarks, against a running stac
 {
     StatusScenario.Command(),
     WebhookScenario.Command(),
+    ReportCommand.Command(),
+    ProfileCommand.Command(),
 };
 return await root.Parse(args).InvokeAsync();
