@@ -45,6 +45,7 @@ public static class CachingSetup
             // cache.invalidate comes from other services too, as plain snake_case JSON or Confluent Avro without
             // Wolverine's headers.
             options.ListenToKafkaTopic(Topics.CacheInvalidate).DefaultIncomingMessage<CacheInvalidate>().AcceptConfluentAvro()
+                .EnableNativeDeadLetterQueue() // what does not read as the event is parked on referrals.dlq as it came
                 .ExtendConsumerConfiguration(consumer => consumer.GroupId = MessagingSetup.ConsumerGroup(Topics.CacheInvalidate));
             // Every holder gets it from Kafka; this service's own Redis entry is dropped right after the commit
             // through a local queue, so a reader sees the new state in milliseconds, not a Kafka round trip later.

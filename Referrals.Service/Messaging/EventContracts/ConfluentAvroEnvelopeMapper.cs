@@ -21,13 +21,20 @@ namespace Referrals.Service.Messaging.EventContracts;
 /// like for a broker outage. Otherwise the outgoing mapping is Wolverine's (JSON).
 /// Incoming, whatever the wire format: a Confluent-Avro payload (magic byte 0) is read with its writer's schema
 /// (fetched by id), resolved to this service's latest committed schema by Avro's rules, and handed on as wire JSON;
-/// a JSON payload passes unchanged.
+/// a JSON payload passes unchanged. A framed payload that does not decode (a schema id the registry does not know,
+/// a cut-off body, a writer's schema that does not resolve to ours, the registry unreachable) is handed on as it
+/// came, with <see cref="DecodeErrorHeader"/> saying why: it then fails to read as the event and is parked on
+/// referrals.dlq with its bytes. Throwing here would lose it: Wolverine logs a record whose mapping fails and moves
+/// past its offset.
 /// </summary>
 public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
 {
     public const string AvroContentType = "application/vnd.confluent.avro";
     public const string JsonContentType = "application/json";
     private const string ContentTypeHeader = "content-type";
+
+    /// <summary>Why a Confluent-Avro payload did not decode (no payload content); absent when it did.</summary>
+    public const string DecodeErrorHeader = "avro_decode_error";
 
     private readonly KafkaEnvelopeMapper _wolverine;
     private readonly KafkaTopic _topic;
@@ -55,7 +62,8 @@ public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
     {
         _wolverine.MapEnvelopeToOutgoing(envelope, outgoing);
         // Wolverine's own liveness ping (sent when a sender resumes after an outage) is no event.
-        if (_serializer is null || envelope.IsPing())
+        // Nor is a record that did not decode, which leaves for referrals.dlq as it came.
+        if (_serializer is null || envelope.IsPing() || envelope.Headers.ContainsKey(DecodeErrorHeader))
             return;
 
         if (!envelope.Headers.TryGetValue(KafkaEnvelope.SchemaVersionHeader, out var version) || version is null)
@@ -84,9 +92,26 @@ public sealed class ConfluentAvroEnvelopeMapper : IKafkaEnvelopeMapper
         if (_registry is null)
             throw new EventContractException(
                 $"a Confluent-Avro event arrived on {_topic.TopicName} but Kafka:SchemaRegistryUrl is not configured");
-        envelope.Data = WireJsonAvro.ToJson(Decode(incoming.Value));
-        envelope.ContentType = JsonContentType;
+        try
+        {
+            envelope.Data = WireJsonAvro.ToJson(Decode(incoming.Value));
+            envelope.ContentType = JsonContentType;
+        }
+        catch (Exception e)
+        {
+            envelope.ContentType = AvroContentType;
+            envelope.Headers[DecodeErrorHeader] = $"{e.GetType().Name}: {DecodeFailure(e)}";
+        }
     }
+
+    // The registry's refusal names the id; Avro's own messages name schemas and fields, never values.
+    private string DecodeFailure(Exception e) => e switch
+    {
+        SchemaRegistryException refused => $"the schema registry has no schema of this id ({refused.Message})",
+        HttpRequestException or OperationCanceledException => $"the schema registry did not answer ({e.Message})",
+        EndOfStreamException or AvroException { Message: "End of stream reached" } => "the Avro body ends before the record does",
+        _ => $"the Avro record does not decode as {_topic.TopicName}'s schema {EventSchemas.Latest(_topic.TopicName).Version} ({e.Message})",
+    };
 
     private GenericRecord Decode(byte[] payload)
     {
