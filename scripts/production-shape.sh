@@ -103,6 +103,11 @@ python3 deploy/local/balancer.py "8080=${instance_http[0]},${instance_http[1]}" 
     > "$state/balancer.log" 2>&1 &
 pids+=($!)
 
+# What a start costs the instance: under a 0.5-CPU quota its wall time is mostly its CPU time (user + system, all
+# threads) over the quota, and that is the figure a loaded machine disturbs least.
+seconds() { echo "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"; }
+cpu_ms() { local stat; read -ra stat < "/proc/$1/stat"; echo $(( (stat[13] + stat[14]) * 1000 / $(getconf CLK_TCK) )); }
+rss_mib() { awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$1/status"; }
 for i in 0 1; do
     name=referrals-shape-$((i + 1))
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${instance_http[$i]}/ready") == 200 ]]; do
@@ -110,7 +115,12 @@ for i in 0 1; do
         sleep 0.05
     done
     ready=$(( ($(date +%s%N) - starts[i]) / 1000000 ))
-    echo "production-shape: $name ready in $((ready / 1000)).$(printf '%03d' $((ready % 1000))) s (HTTP 127.0.0.1:${instance_http[$i]}, gRPC 127.0.0.1:${instance_grpc[$i]}, log $state/$name.log)"
+    echo "production-shape: $name ready in $(seconds $ready) s, CPU $(seconds "$(cpu_ms "${pids[$((i + 1))]}")") s, RSS $(rss_mib "${pids[$((i + 1))]}") MiB (HTTP 127.0.0.1:${instance_http[$i]}, gRPC 127.0.0.1:${instance_grpc[$i]}, log $state/$name.log)"
+done
+
+sleep 10
+for i in 0 1; do
+    echo "production-shape: referrals-shape-$((i + 1)) 10 s after ready: CPU $(seconds "$(cpu_ms "${pids[$((i + 1))]}")") s, RSS $(rss_mib "${pids[$((i + 1))]}") MiB"
 done
 
 cat <<SUMMARY

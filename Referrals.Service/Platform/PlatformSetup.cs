@@ -48,7 +48,12 @@ public static class PlatformSetup
         builder.Services.AddGrpc(options => options.Interceptors.Add<AuthorizeShopOfGrpcRequest>());
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddFastEndpoints();
+        // The endpoints live in this assembly only: the start does not scan every loaded assembly's types for them.
+        builder.Services.AddFastEndpoints(discovery =>
+        {
+            discovery.DisableAutoDiscovery = true;
+            discovery.Assemblies = [typeof(PlatformSetup).Assembly];
+        });
         return builder;
     }
 
