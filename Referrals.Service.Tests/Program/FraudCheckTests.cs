@@ -51,8 +51,12 @@ public sealed class FraudCheckTests
             MinimumSubtotal = new MinimumSubtotalRule(FraudAction.Reject, afterDiscounts, [new CurrencyMinimum("USD", 50m), new CurrencyMinimum("EUR", 500m)]),
         };
 
-        var verdict = FraudCheck.Judge(rules, Clean with { Subtotal = decimal.Parse(subtotal, System.Globalization.CultureInfo.InvariantCulture),
-            TotalDiscounts = decimal.Parse(discounts, System.Globalization.CultureInfo.InvariantCulture), Currency = "USD" });
+        var verdict = FraudCheck.Judge(rules, Clean with
+        {
+            Subtotal = decimal.Parse(subtotal, System.Globalization.CultureInfo.InvariantCulture),
+            TotalDiscounts = decimal.Parse(discounts, System.Globalization.CultureInfo.InvariantCulture),
+            Currency = "USD"
+        });
 
         verdict.Outcome.ShouldBe(expected);
         if (expected != FraudOutcome.Pass)

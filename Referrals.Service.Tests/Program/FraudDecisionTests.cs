@@ -91,7 +91,10 @@ public sealed class FraudDecisionTests
     private static Referral UnderReview() =>
         Referral(ReferralStatus.InProgress, customerId: Referrer) with
         {
-            StatusReason = ReferralReason.UnderReview, OrderId = 66002, BuyerId = Buyer, FraudReasons = [ReferralReason.Velocity],
+            StatusReason = ReferralReason.UnderReview,
+            OrderId = 66002,
+            BuyerId = Buyer,
+            FraudReasons = [ReferralReason.Velocity],
         };
 
     [Fact]
