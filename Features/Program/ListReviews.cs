@@ -11,8 +11,8 @@ namespace Referrals.Service.Features.Program;
 public sealed class ListReviewsRequest
 {
     public Guid ShopId { get; set; }
-    [QueryParam] public int PageSize { get; set; } = ListReviews.DefaultPageSize;
-    [QueryParam] public string? PageToken { get; set; }
+    [QueryParam, BindFrom("page_size")] public int PageSize { get; set; } = ListReviews.DefaultPageSize;
+    [QueryParam, BindFrom("page_token")] public string? PageToken { get; set; }
 }
 
 /// <summary>A referral waiting for review, ids and reason codes only.</summary>

@@ -75,7 +75,7 @@ public sealed class ProgramSettingsEndpointTests(ReferralsApp app)
 
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        foreach (var field in new[] { "holdDays", "minRefundFractionToReverse", "reviewTimeout", "newCustomersOnly", "maxConversions", "currency", "amount" })
+        foreach (var field in new[] { "hold", "refund", "timeout", "customers", "conversions", "currency", "amount" })
             body.ShouldContain(field, Case.Insensitive);
         negativeHold.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await admin.GetFromJsonAsync<JsonElement>(Route, ct)).GetProperty("hold_days").GetInt32().ShouldBe(14);
