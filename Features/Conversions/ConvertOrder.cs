@@ -13,6 +13,7 @@ using Wolverine.Marten;
 using Referrals.Service.Clients;
 using Referrals.Service.Correlation;
 using Referrals.Service.Features.Referrals;
+using Referrals.Service.Features.Program;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -35,6 +36,14 @@ public sealed record ConvertOrder(
     public const string EventType = "order.created";
 
     public string? ReferralCode => ReferralAttribution.CodeOf(DiscountCodes, LandingSiteRef, NoteReferralCode);
+
+    // The fraud rules' facts of the order (null: the webhook did not carry them). Init-only, so older dead letters bind.
+    public decimal? Subtotal { get; init; }
+    public decimal? TotalDiscounts { get; init; }
+    public string? Currency { get; init; }
+    public int? BuyerOrdersCount { get; init; }
+    /// <summary>The salted hash of the browser IP and user agent (<see cref="BrowserFingerprints"/>); never the raw values.</summary>
+    public string? BrowserFingerprint { get; init; }
 }
 
 /// <summary>
@@ -49,7 +58,8 @@ public sealed record ConversionFacts(
     bool ReferrerKnown,
     LocalizedText? Description,
     ReferralBonus? Bonus = null,
-    TimeSpan CustomerNotFoundRetryWindow = default);
+    TimeSpan CustomerNotFoundRetryWindow = default,
+    FraudVerdict? Fraud = null, int HoldDays = ProgramSettings.DefaultHoldDays);
 
 /// <summary>The outcomes of an order (`referrals_orders_total{outcome}`, `processed_events.outcome`).</summary>
 public static class OrderOutcomes
@@ -64,6 +74,9 @@ public static class OrderOutcomes
     public const string UnknownCustomer = "unknown_customer";
     public const string UnknownReferrer = "unknown_referrer";
     public const string SelfReferral = "self_referral";
+    public const string UnderReview = "under_review";
+    public const string FraudRejected = "fraud_rejected";
+    public const string HeldForReview = "held_for_review";
     public const string Converted = "converted";
 
     /// <summary>Outcomes that also count as errors: the order named someone or something this service cannot find.</summary>
@@ -76,7 +89,9 @@ public static class OrderOutcomes
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
 /// unknown_customer (guest checkout, or a Shopify customer Core still does not know after
 /// <see cref="CustomerNotFoundRetry"/>'s window) · unknown_referrer ·
-/// self_referral (the buyer is the referrer, by platform id: the referral fails) · converted.
+/// self_referral (the buyer is the referrer, by platform id: the referral fails) · fraud_rejected / held_for_review
+/// (the shop's fraud rules, <see cref="FraudCheck"/>: failed with the rule's reason, or in_progress under_review until a
+/// merchant or the review timeout decides) · converted. A referral under review takes no other order (under_review).
 /// Core unavailable is not an outcome: it throws, and the order is retried, then dead-lettered.
 /// </summary>
 public static class ConvertOrderHandler
@@ -96,7 +111,8 @@ public static class ConvertOrderHandler
     }
 
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,
-        CoreCustomers core, LocalizedMessages messages, CustomerNotFoundRetry customerRetry, ILogger logger, CancellationToken ct)
+        CoreCustomers core, LocalizedMessages messages, CustomerNotFoundRetry customerRetry, ILogger logger, TimeProvider clock,
+        CancellationToken ct)
     {
         var seen = await db.LoadAsync<ProcessedEvent>(order.WebhookId, ct);
         if (seen is { State: ProcessingState.Processed } || order.ReferralCode is not { } code)
@@ -116,7 +132,13 @@ public static class ConvertOrderHandler
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
         var description = await messages.GetAsync(order.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
         var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
-        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window);
+        var program = await ProgramSettingsQueries.ForShopAsync(db, order.ShopId, ct);
+        var fraud = referred is { } buyer && referrerKnown && buyer != referral.CustomerId
+            ? FraudCheck.Judge(program.Fraud, await ConversionFraud.LoadAsync(db, core, program.Fraud, order.ShopId, referral, buyer,
+                order.BuyerOrdersCount, order.Subtotal, order.TotalDiscounts, order.Currency, order.BrowserFingerprint, clock.GetUtcNow(), ct))
+            : null;
+        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window,
+            fraud, program.HoldDays);
     }
 
     /// <summary>
@@ -140,13 +162,18 @@ public static class ConvertOrderHandler
         var processed = MartenOps.Store(seen.Done(outcome, now));
         var counted = new CountOrderOutcome(outcome);
 
+        var judged = JudgedOrder(order, facts, now);
         var change = outcome switch
         {
             OrderOutcomes.SelfReferral => ReferralChanges.Fail(context, facts.Referral!, OrderOutcomes.SelfReferral),
-            OrderOutcomes.Converted => ReferralChanges.Complete(context, facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
+            OrderOutcomes.FraudRejected => ReferralChanges.Reject(context, judged!, facts.Fraud!.Reasons),
+            OrderOutcomes.HeldForReview => ReferralChanges.HoldForReview(context, judged!, facts.Fraud!.Reasons),
+            OrderOutcomes.Converted => ReferralChanges.Complete(context, judged ?? facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
                 facts.Description!.Value, facts.Bonus),
             _ => null,
         };
+        if (outcome == OrderOutcomes.HeldForReview)
+            change!.Messages.Add(DecideTimedOutReview.When(order.ShopId, facts.Referral!.Id, facts.HoldDays, context.CorrelationId));
         if (change is null)
             return (processed, MartenOps.Nothing(), [counted]);
 
@@ -167,6 +194,8 @@ public static class ConvertOrderHandler
             return OrderOutcomes.CancelledOrder;
         if (order.Test && facts.Shop is not { AllowTestOrders: true })
             return OrderOutcomes.TestOrder;
+        if (ReferralChanges.IsUnderReview(referral))
+            return OrderOutcomes.UnderReview;
         if (!IsOpen(referral))
             return referral.Status is ReferralStatus.Completed or ReferralStatus.Rewarded ? OrderOutcomes.AlreadyConverted : OrderOutcomes.ReferralClosed;
         if (facts.ReferredCustomerId is not { } buyer)
@@ -175,11 +204,21 @@ public static class ConvertOrderHandler
             return OrderOutcomes.UnknownReferrer;
         if (buyer == referral.CustomerId)
             return OrderOutcomes.SelfReferral;
+        if (facts.Fraud is { Outcome: not FraudOutcome.Pass } fraud)
+            return fraud.Outcome == FraudOutcome.Reject ? OrderOutcomes.FraudRejected : OrderOutcomes.HeldForReview;
         return OrderOutcomes.Converted;
     }
+
+    // The referral with the order the fraud rules judged (ids and the browser hash only): the per-buyer and velocity
+    // rules count these. Null when the rules did not judge the order.
+    private static Referral? JudgedOrder(ConvertOrder order, ConversionFacts facts, DateTimeOffset now) =>
+        facts is { Fraud: not null, Referral: { } referral, ReferredCustomerId: { } buyer }
+            ? referral with { OrderId = order.OrderId, BuyerId = buyer, BrowserFingerprint = order.BrowserFingerprint, FraudCheckedAt = now }
+            : null;
 
     private static bool IsOpen(Referral referral) => ReferralTransitions.CanMove(referral.Status, ReferralStatus.Completed);
 
     private static bool IsConvertible(ConvertOrder order, Shop? shop, Referral referral) =>
-        shop is not { Active: false } && !order.Cancelled && (!order.Test || shop is { AllowTestOrders: true }) && IsOpen(referral);
+        shop is not { Active: false } && !order.Cancelled && (!order.Test || shop is { AllowTestOrders: true }) && IsOpen(referral)
+        && !ReferralChanges.IsUnderReview(referral);
 }

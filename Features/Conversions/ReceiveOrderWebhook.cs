@@ -5,6 +5,7 @@ using Referrals.Service.Tenancy;
 using Referrals.Service.Webhooks;
 using Wolverine.Marten;
 using Referrals.Service.Observability;
+using Referrals.Service.Features.Program;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -22,6 +23,7 @@ public sealed class ReceiveOrderWebhook(
     IDocumentStore store,
     IMartenOutbox outbox,
     ErrorMetrics errors,
+    BrowserFingerprints fingerprints,
     TimeProvider clock) : EndpointWithoutRequest
 {
     public const string Route = "/orders/create";
@@ -68,7 +70,7 @@ public sealed class ReceiveOrderWebhook(
         outbox.Enroll(session);
         session.Insert(new ProcessedEvent(webhookId, ConvertOrder.EventType, ProcessingState.Accepted, null, now, null));
         session.Insert(admission.Receipt(OrderKey(order.Id!.Value), ConvertOrder.EventType));
-        await outbox.SendAsync(order.ToConvertOrder(shop.Id, webhookId, now), WebhookDelivery.Options(shop, HttpContext.Request.Headers));
+        await outbox.SendAsync(order.ToConvertOrder(shop.Id, webhookId, now, fingerprints), WebhookDelivery.Options(shop, HttpContext.Request.Headers));
         return await admission.SaveOnceAsync(session, shop, webhookId, ct);
     }
 }

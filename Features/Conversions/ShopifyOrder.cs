@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Referrals.Service.Features.Program;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -16,7 +18,17 @@ public sealed record ShopifyOrder(
     [property: JsonPropertyName("landing_site")] string? LandingSite,
     [property: JsonPropertyName("note_attributes")] IReadOnlyList<ShopifyOrder.NoteEntry>? NoteEntrys)
 {
-    public sealed record OrderCustomer([property: JsonPropertyName("id")] long? Id);
+    // The fraud rules' fields, bound loosely (JsonElement): a missing or odd-shaped one is null, never a 400.
+    [JsonPropertyName("subtotal_price")] public JsonElement SubtotalPrice { get; init; }
+    [JsonPropertyName("total_discounts")] public JsonElement TotalDiscounts { get; init; }
+    [JsonPropertyName("currency")] public JsonElement Currency { get; init; }
+    [JsonPropertyName("browser_ip")] public JsonElement BrowserIp { get; init; }
+    [JsonPropertyName("client_details")] public JsonElement ClientDetails { get; init; }
+
+    public sealed record OrderCustomer([property: JsonPropertyName("id")] long? Id)
+    {
+        [JsonPropertyName("orders_count")] public JsonElement OrdersCount { get; init; }
+    }
 
     public sealed record DiscountCode([property: JsonPropertyName("code")] string? Code);
 
@@ -26,7 +38,8 @@ public sealed record ShopifyOrder(
 
     private static readonly JsonSerializerOptions Options = new() { AllowTrailingCommas = false };
 
-    public ConvertOrder ToConvertOrder(Guid shopId, string webhookId, DateTimeOffset receivedAt) => new(
+    /// <param name="fingerprints">Hashes the browser IP and user agent here, at the accept: the raw values go no further.</param>
+    public ConvertOrder ToConvertOrder(Guid shopId, string webhookId, DateTimeOffset receivedAt, BrowserFingerprints? fingerprints = null) => new(
         shopId,
         webhookId,
         Id!.Value,
@@ -37,7 +50,26 @@ public sealed record ShopifyOrder(
         ReferralAttribution.RefOfLandingSite(LandingSite) is { } landingRef && ReferralAttribution.IsReferralCode(landingRef) ? landingRef : null,
         NoteEntrys?.FirstOrDefault(a => a.Name == "referral_code") is { Value.ValueKind: JsonValueKind.String } note
             && ReferralAttribution.IsReferralCode(note.Value.GetString()) ? note.Value.GetString() : null,
-        receivedAt);
+        receivedAt)
+    {
+        Subtotal = Money(SubtotalPrice),
+        TotalDiscounts = Money(TotalDiscounts),
+        Currency = Currency is { ValueKind: JsonValueKind.String } currency && currency.GetString() is { Length: > 0 and <= 8 } code
+            ? code.ToUpperInvariant() : null,
+        BuyerOrdersCount = Customer?.OrdersCount is { ValueKind: JsonValueKind.Number } count && count.TryGetInt32(out var orders) ? orders : null,
+        BrowserFingerprint = fingerprints?.Of(shopId, Text(BrowserIp),
+            ClientDetails is { ValueKind: JsonValueKind.Object } details && details.TryGetProperty("user_agent", out var agent) ? Text(agent) : null),
+    };
+
+    // Shopify sends amounts as strings ("129.00"); a number is taken too, anything else is no amount.
+    private static decimal? Money(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) => amount,
+        JsonValueKind.Number when value.TryGetDecimal(out var amount) => amount,
+        _ => null,
+    };
+
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The order, or why the body is not one (for a 400 problem detail).</summary>
     public static (ShopifyOrder? Order, string? Problem) Parse(ReadOnlySpan<byte> body)

@@ -29,6 +29,22 @@ public sealed record Referral(
     /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
     public string? CorrelationId { get; init; }
 
+    // The fraud rules' record of the order that converted (or tried to): ids and a salted hash only, no PII.
+    /// <summary>The Shopify order that converted the referral, is under review, or was rejected by a fraud rule.</summary>
+    public long? OrderId { get; init; }
+
+    /// <summary>The buyer (customer_id) of that order: one referral per buyer, and the approved review's thank-you task.</summary>
+    public Guid? BuyerId { get; init; }
+
+    /// <summary>The order's salted browser hash (velocity rule); never the raw IP or user agent.</summary>
+    public string? BrowserFingerprint { get; init; }
+
+    /// <summary>When the fraud rules judged the order; the rolling windows look back to it.</summary>
+    public DateTimeOffset? FraudCheckedAt { get; init; }
+
+    /// <summary>The reason codes of the rules that held the referral for review or rejected it.</summary>
+    public IReadOnlyList<string>? FraudReasons { get; init; }
+
     /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
     public static readonly Guid RedactedCustomer = Guid.Empty;
 

@@ -78,6 +78,32 @@ public static class ReferralChanges
         return MartenOps.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
     }
 
+    /// <summary>A fraud rule asked for a merchant's review: in_progress, reason under_review, the rules' codes beside it.</summary>
+    public static ReferralChange HoldForReview(ReferralChangeContext context, Referral referral, IReadOnlyList<string> reasons)
+    {
+        var held = referral.MoveTo(ReferralStatus.InProgress, context.Now, context.CorrelationId, ReferralReason.UnderReview);
+        return Changed(context, referral.Status, held with { FraudReasons = reasons });
+    }
+
+    /// <summary>
+    /// A fraud rule, a merchant's review or a blocked advocate rejected the conversion: failed, the first code as the
+    /// status reason, every code beside it.
+    /// </summary>
+    public static ReferralChange Reject(ReferralChangeContext context, Referral referral, IReadOnlyList<string> reasons)
+    {
+        var rejected = referral.MoveTo(ReferralStatus.Failed, context.Now, context.CorrelationId, reasons[0]);
+        return Changed(context, referral.Status, rejected with { FraudReasons = reasons });
+    }
+
+    /// <summary>A merchant (or the shop's review timeout) approved a held conversion: completed like any conversion.</summary>
+    /// <param name="description">The completed status's text in the referral's locale.</param>
+    public static ReferralChange Approve(ReferralChangeContext context, Referral referral, string description, ReferralBonus? bonus) =>
+        Complete(context, referral, referral.OrderId ?? 0, referral.BuyerId ?? Referral.RedactedCustomer, description, bonus);
+
+    /// <summary>Whether the referral waits for a merchant's review decision.</summary>
+    public static bool IsUnderReview(Referral referral) =>
+        referral is { Status: ReferralStatus.InProgress, StatusReason: ReferralReason.UnderReview };
+
     // Every status change is stored, audited, dropped from the status cache and counted once it committed.
     private static ReferralChange Changed(ReferralChangeContext context, ReferralStatus from, Referral changed, params object[] events)
     {

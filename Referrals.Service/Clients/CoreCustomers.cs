@@ -48,6 +48,26 @@ public sealed class CoreCustomers(CoreService.CoreServiceClient core, TimeProvid
             throw new CoreUnavailableException(e.StatusCode);
         }
     }
+
+    /// <summary>The customer's number of orders (Core's RFM frequency); null when Core does not know them.</summary>
+    /// <exception cref="CoreUnavailableException">Core could not answer; worth a retry.</exception>
+    public async Task<int?> OrderCountAsync(Guid shopId, Guid customerId, CancellationToken ct)
+    {
+        try
+        {
+            var rfm = await core.GetCustomerRFMAsync(new GetCustomerRFMRequest { ShopId = shopId.ToString(), CustomerId = customerId.ToString() },
+                deadline: clock.GetUtcNow().UtcDateTime + CoreDeadline, cancellationToken: ct);
+            return rfm.Frequency;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (RpcException e) when (e.StatusCode is not StatusCode.Cancelled)
+        {
+            throw new CoreUnavailableException(e.StatusCode);
+        }
+    }
 }
 
 /// <summary>The Core service did not answer (unavailable, deadline, internal error): transient, retried.</summary>

@@ -8,7 +8,7 @@ public static class RefuseDevDefaultsOutsideDevelopment
 {
     private static readonly string[] PublicDevSecrets =
         ["dev-webhook-secret", "other-webhook-secret", "dev-signing-key-change-me-0123456789abcdef",
-         "referrals-runtime-dev-password"];
+         "referrals-runtime-dev-password", "dev-browser-fingerprint-salt"];
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)
     {

@@ -47,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
             try
             {
                 await Referrals.Service.Features.Replay.PaceReplays.Before(context.Envelope, _replayPace, cancellation);
-                var conversionFacts = await Referrals.Service.Features.Conversions.ConvertOrderHandler.LoadAsync(convertOrder, documentSession, _shopDirectory, _coreCustomers, _localizedMessages, _customerNotFoundRetry, ((Microsoft.Extensions.Logging.ILogger)_loggerForMessage), cancellation).ConfigureAwait(false);
+                var conversionFacts = await Referrals.Service.Features.Conversions.ConvertOrderHandler.LoadAsync(convertOrder, documentSession, _shopDirectory, _coreCustomers, _localizedMessages, _customerNotFoundRetry, ((Microsoft.Extensions.Logging.ILogger)_loggerForMessage), _timeProvider, cancellation).ConfigureAwait(false);
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Referrals.Service.Features.Conversions.ConvertOrderHandler");
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Referrals.Service.Features.Conversions.ConvertOrderHandler");
                 
