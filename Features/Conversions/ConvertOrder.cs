@@ -13,6 +13,8 @@ using Wolverine.Marten;
 using Referrals.Service.Clients;
 using Referrals.Service.Correlation;
 using Referrals.Service.Features.Referrals;
+using Referrals.Service.Features.Program;
+using Referrals.Service.Features.Reversals;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -30,7 +32,9 @@ public sealed record ConvertOrder(
     IReadOnlyList<string> DiscountCodes,
     string? LandingSiteRef,
     string? NoteReferralCode,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset ReceivedAt,
+    decimal? Subtotal = null,
+    string? Currency = null)
 {
     public const string EventType = "order.created";
 
@@ -49,7 +53,9 @@ public sealed record ConversionFacts(
     bool ReferrerKnown,
     LocalizedText? Description,
     ReferralBonus? Bonus = null,
-    TimeSpan CustomerNotFoundRetryWindow = default);
+    TimeSpan CustomerNotFoundRetryWindow = default,
+    ProgramSettings? Program = null,
+    OrderLedger? Ledger = null);
 
 /// <summary>The outcomes of an order (`referrals_orders_total{outcome}`, `processed_events.outcome`).</summary>
 public static class OrderOutcomes
@@ -64,6 +70,8 @@ public static class OrderOutcomes
     public const string UnknownCustomer = "unknown_customer";
     public const string UnknownReferrer = "unknown_referrer";
     public const string SelfReferral = "self_referral";
+    /// <summary>The order was cancelled or refunded (orders/cancelled, refunds/create) before its conversion was processed.</summary>
+    public const string ReversedBeforeConversion = "reversed_before_conversion";
     public const string Converted = "converted";
 
     /// <summary>Outcomes that also count as errors: the order named someone or something this service cannot find.</summary>
@@ -76,7 +84,9 @@ public static class OrderOutcomes
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
 /// unknown_customer (guest checkout, or a Shopify customer Core still does not know after
 /// <see cref="CustomerNotFoundRetry"/>'s window) · unknown_referrer ·
-/// self_referral (the buyer is the referrer, by platform id: the referral fails) · converted.
+/// self_referral (the buyer is the referrer, by platform id: the referral fails) ·
+/// reversed_before_conversion (the order's cancellation or refund arrived first, <see cref="OrderLedger"/>: the referral
+/// is cancelled with order_cancelled / order_refunded) · converted (held for the shop's HoldDays, then qualified).
 /// Core unavailable is not an outcome: it throws, and the order is retried, then dead-lettered.
 /// </summary>
 public static class ConvertOrderHandler
@@ -88,7 +98,8 @@ public static class ConvertOrderHandler
     /// </summary>
     public static void Configure(HandlerChain chain)
     {
-        chain.OnException<ConcurrencyException>().RetryTimes(3);
+        // A concurrent conversion of the same referral, or a reversal of the order writing its ledger first.
+        chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
         ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.ParkAtOnce<JsonException>(chain);
         ErrorPolicies.ParkAtOnce<ArgumentException>(chain);
@@ -116,18 +127,20 @@ public static class ConvertOrderHandler
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
         var description = await messages.GetAsync(order.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
         var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
-        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window);
+        var program = await ProgramSettingsQueries.ForShopAsync(db, order.ShopId, ct);
+        var ledger = await db.LoadAsync<OrderLedger>(order.OrderId, ct);
+        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window, program, ledger);
     }
 
     /// <summary>
     /// The decision, pure: the order's processed_events row, the referral's change (if any) and the messages that
     /// go out with them. Outcomes are counted by <see cref="CountOrderOutcome"/> once all of it committed.
     /// </summary>
-    public static (IMartenOp, IMartenOp, OutgoingMessages) Handle(
+    public static (IMartenOp, IMartenOp, IMartenOp, OutgoingMessages) Handle(
         ConvertOrder order, ConversionFacts facts, Envelope envelope, TimeProvider clock)
     {
         if (facts.Seen is { State: ProcessingState.Processed })
-            return (MartenOps.Nothing(), MartenOps.Nothing(), []);
+            return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), []);
 
         var now = clock.GetUtcNow();
         var context = new ReferralChangeContext(order.ShopId, now, CorrelationId.Of(envelope), Shop.AuditRetentionOf(facts.Shop));
@@ -136,23 +149,49 @@ public static class ConvertOrderHandler
         // A buyer Core does not know yet may be a record that lags the order: asked again later, nothing recorded meanwhile.
         if (outcome == OrderOutcomes.UnknownCustomer
             && CustomerNotFoundRetry.PauseBeforeAskingAgain(order, facts.CustomerNotFoundRetryWindow, now) is { } pause)
-            return (MartenOps.Nothing(), MartenOps.Nothing(), [CustomerNotFoundRetry.AskAgainLater(order, envelope, pause)]);
+            return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), [CustomerNotFoundRetry.AskAgainLater(order, envelope, pause)]);
         var processed = MartenOps.Store(seen.Done(outcome, now));
         var counted = new CountOrderOutcome(outcome);
 
         var change = outcome switch
         {
             OrderOutcomes.SelfReferral => ReferralChanges.Fail(context, facts.Referral!, OrderOutcomes.SelfReferral),
+            OrderOutcomes.ReversedBeforeConversion => ReferralChanges.CancelByOrder(context, facts.Referral!, order.OrderId,
+                ReversingReason(order, facts)!),
             OrderOutcomes.Converted => ReferralChanges.Complete(context, facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
-                facts.Description!.Value, facts.Bonus),
+                facts.Description!.Value, facts.Bonus, TimeSpan.FromDays(HoldDaysOf(facts))),
             _ => null,
         };
         if (change is null)
-            return (processed, MartenOps.Nothing(), [counted]);
+            return (processed, MartenOps.Nothing(), MartenOps.Nothing(), [counted]);
 
         change.Messages.Add(counted);
-        return (processed, change.Operation, change.Messages);
+        return (processed, change.Operation, LedgerOf(order, facts, change.Referral, now), change.Messages);
     }
+
+    private static int HoldDaysOf(ConversionFacts facts) => facts.Program?.HoldDays ?? ProgramSettings.DefaultHoldDays;
+
+    /// <summary>The order's ledger as this order's conversion leaves it: its referral and subtotal (see <see cref="OrderLedger"/>).</summary>
+    private static IMartenOp LedgerOf(ConvertOrder order, ConversionFacts facts, Referral referral, DateTimeOffset now)
+    {
+        var ledger = WithOrder(facts.Ledger ?? new OrderLedger(order.OrderId, now), order) with
+        {
+            ReferralId = referral.Id,
+            ReversedWith = referral.Status == ReferralStatus.Cancelled ? referral.StatusReason : null,
+            UpdatedAt = now,
+        };
+        return facts.Ledger is null ? MartenOps.Insert(ledger) : MartenOps.Store(ledger);
+    }
+
+    private static OrderLedger WithOrder(OrderLedger ledger, ConvertOrder order) =>
+        ledger with { Subtotal = order.Subtotal ?? ledger.Subtotal, Currency = ledger.Currency ?? order.Currency };
+
+    /// <summary>Why the order's reversals that arrived before it undo the conversion, or null (none, or refunds below the fraction).</summary>
+    private static string? ReversingReason(ConvertOrder order, ConversionFacts facts) =>
+        facts.Ledger is { } ledger
+            ? OrderReversalRules.ReversingReason(WithOrder(ledger, order),
+                facts.Program?.MinRefundFractionToReverse ?? ProgramSettings.DefaultMinRefundFractionToReverse)
+            : null;
 
     /// <summary>The outcome of an order, checked in the order the class summary lists.</summary>
     public static string Decide(ConvertOrder order, ConversionFacts facts)
@@ -175,6 +214,8 @@ public static class ConvertOrderHandler
             return OrderOutcomes.UnknownReferrer;
         if (buyer == referral.CustomerId)
             return OrderOutcomes.SelfReferral;
+        if (ReversingReason(order, facts) is not null)
+            return OrderOutcomes.ReversedBeforeConversion;
         return OrderOutcomes.Converted;
     }
 

@@ -14,7 +14,9 @@ public sealed record ShopifyOrder(
     [property: JsonPropertyName("customer")] ShopifyOrder.OrderCustomer? Customer,
     [property: JsonPropertyName("discount_codes")] IReadOnlyList<ShopifyOrder.DiscountCode>? DiscountCodes,
     [property: JsonPropertyName("landing_site")] string? LandingSite,
-    [property: JsonPropertyName("note_attributes")] IReadOnlyList<ShopifyOrder.NoteEntry>? NoteEntrys)
+    [property: JsonPropertyName("note_attributes")] IReadOnlyList<ShopifyOrder.NoteEntry>? NoteEntrys,
+    [property: JsonPropertyName("subtotal_price")] string? SubtotalPrice = null,
+    [property: JsonPropertyName("currency")] string? Currency = null)
 {
     public sealed record OrderCustomer([property: JsonPropertyName("id")] long? Id);
 
@@ -37,7 +39,11 @@ public sealed record ShopifyOrder(
         ReferralAttribution.RefOfLandingSite(LandingSite) is { } landingRef && ReferralAttribution.IsReferralCode(landingRef) ? landingRef : null,
         NoteEntrys?.FirstOrDefault(a => a.Name == "referral_code") is { Value.ValueKind: JsonValueKind.String } note
             && ReferralAttribution.IsReferralCode(note.Value.GetString()) ? note.Value.GetString() : null,
-        receivedAt);
+        receivedAt,
+        // Only what a refund is compared with; a subtotal Shopify did not send as a decimal string is unknown, not a 400.
+        decimal.TryParse(SubtotalPrice, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture,
+            out var subtotal) && subtotal >= 0 ? subtotal : null,
+        Currency is { Length: 3 } ? Currency : null);
 
     /// <summary>The order, or why the body is not one (for a 400 problem detail).</summary>
     public static (ShopifyOrder? Order, string? Problem) Parse(ReadOnlySpan<byte> body)

@@ -29,6 +29,15 @@ public sealed record Referral(
     /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>The Shopify order that converted the referral (or whose reversal cancelled it before it converted).</summary>
+    public long? OrderId { get; init; }
+
+    /// <summary>When the conversion's hold ends and it qualifies, unless the order is reversed first. Null: not converted.</summary>
+    public DateTimeOffset? HoldUntil { get; init; }
+
+    /// <summary>The VIP-tier bonus the reward carries (recorded at conversion or by a tier assignment in the hold). Null: none.</summary>
+    public ReferralBonus? Bonus { get; init; }
+
     /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
     public static readonly Guid RedactedCustomer = Guid.Empty;
 
