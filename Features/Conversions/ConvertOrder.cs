@@ -136,11 +136,11 @@ public static class ConvertOrderHandler
     /// The decision, pure: the order's processed_events row, the referral's change (if any) and the messages that
     /// go out with them. Outcomes are counted by <see cref="CountOrderOutcome"/> once all of it committed.
     /// </summary>
-    public static (IMartenOp, IMartenOp, IMartenOp, OutgoingMessages) Handle(
+    public static (IMartenOp, IMartenOp, OutgoingMessages) Handle(
         ConvertOrder order, ConversionFacts facts, Envelope envelope, TimeProvider clock)
     {
         if (facts.Seen is { State: ProcessingState.Processed })
-            return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), []);
+            return (MartenOps.Nothing(), MartenOps.Nothing(), []);
 
         var now = clock.GetUtcNow();
         var context = new ReferralChangeContext(order.ShopId, now, CorrelationId.Of(envelope), Shop.AuditRetentionOf(facts.Shop));
@@ -149,7 +149,7 @@ public static class ConvertOrderHandler
         // A buyer Core does not know yet may be a record that lags the order: asked again later, nothing recorded meanwhile.
         if (outcome == OrderOutcomes.UnknownCustomer
             && CustomerNotFoundRetry.PauseBeforeAskingAgain(order, facts.CustomerNotFoundRetryWindow, now) is { } pause)
-            return (MartenOps.Nothing(), MartenOps.Nothing(), MartenOps.Nothing(), [CustomerNotFoundRetry.AskAgainLater(order, envelope, pause)]);
+            return (MartenOps.Nothing(), MartenOps.Nothing(), [CustomerNotFoundRetry.AskAgainLater(order, envelope, pause)]);
         var processed = MartenOps.Store(seen.Done(outcome, now));
         var counted = new CountOrderOutcome(outcome);
 
@@ -163,10 +163,10 @@ public static class ConvertOrderHandler
             _ => null,
         };
         if (change is null)
-            return (processed, MartenOps.Nothing(), MartenOps.Nothing(), [counted]);
+            return (processed, MartenOps.Nothing(), [counted]);
 
         change.Messages.Add(counted);
-        return (processed, change.Operation, LedgerOf(order, facts, change.Referral, now), change.Messages);
+        return (processed, change.AlsoDoing(LedgerOf(order, facts, change.Referral, now)).Operation, change.Messages);
     }
 
     private static int HoldDaysOf(ConversionFacts facts) => facts.Program?.HoldDays ?? ProgramSettings.DefaultHoldDays;

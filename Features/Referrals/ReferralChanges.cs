@@ -10,7 +10,21 @@ namespace Referrals.Service.Features.Referrals;
 /// A change of a referral as the handler that decided it returns it: the document operation and the messages that
 /// go out with it through the outbox (events, the audit record, the status cache invalidation, the status count).
 /// </summary>
-public sealed record ReferralChange(Referral Referral, IMartenOp Operation, OutgoingMessages Messages);
+public sealed record ReferralChange(Referral Referral, IMartenOp Operation, OutgoingMessages Messages)
+{
+    /// <summary>The same change with another document operation of the same transaction (e.g. the order's ledger).</summary>
+    public ReferralChange AlsoDoing(IMartenOp other) => this with { Operation = new BothOps(Operation, other) };
+}
+
+/// <summary>Two document operations of one transaction, where a handler's result has room for one.</summary>
+public sealed record BothOps(IMartenOp First, IMartenOp Second) : IMartenOp
+{
+    public void Execute(IDocumentSession session)
+    {
+        First.Execute(session);
+        Second.Execute(session);
+    }
+}
 
 /// <summary>The work a change belongs to: the shop, the clock's now, the correlation id, the shop's audit retention.</summary>
 public sealed record ReferralChangeContext(Guid ShopId, DateTimeOffset Now, string CorrelationId, int AuditRetentionDays);

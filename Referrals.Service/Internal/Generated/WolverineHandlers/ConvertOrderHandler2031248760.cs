@@ -52,7 +52,7 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Referrals.Service.Features.Conversions.ConvertOrderHandler");
                 
                 // The actual message execution
-                (var outgoing1, var outgoing2, var outgoing3, var outgoing4) = Referrals.Service.Features.Conversions.ConvertOrderHandler.Handle(convertOrder, conversionFacts, context.Envelope, _timeProvider);
+                (var outgoing1, var outgoing2, var outgoing3) = Referrals.Service.Features.Conversions.ConvertOrderHandler.Handle(convertOrder, conversionFacts, context.Envelope, _timeProvider);
 
                 if (outgoing1 != null)
                 {
@@ -68,16 +68,9 @@ namespace Internal.Generated.WolverineHandlers
                     outgoing2.Execute(documentSession);
                 }
 
-                if (outgoing3 != null)
-                {
-                    
-                    // Placed by Wolverine's ISideEffect policy
-                    outgoing3.Execute(documentSession);
-                }
-
                 
                 // Outgoing, cascaded message
-                await context.EnqueueCascadingAsync(outgoing4).ConfigureAwait(false);
+                await context.EnqueueCascadingAsync(outgoing3).ConfigureAwait(false);
 
                 Referrals.Service.Features.Replay.RecordPublishedEvents.After(context, documentSession, _timeProvider);
                 Referrals.Service.Features.DeadLetters.MarkDeadLetterReprocessed.After(context.Envelope, documentSession, _timeProvider);
