@@ -10,10 +10,9 @@ public static class ReversalsModule
 
     public static WebApplicationBuilder AddReversals(this WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureMarten(options => options.Schema.For<OrderLedger>()
-            .MultiTenanted() // tenant id = shop_id
-            // The conversion and a reversal of one order at once: the second save fails, retries, decides on the first.
-            .UseOptimisticConcurrency(true));
+        // Tenant id = shop_id. The conversion and a reversal of one order at once: the second save fails, retries,
+        // and decides on what the first wrote.
+        builder.Services.ConfigureMarten(options => options.Schema.For<OrderLedger>().MultiTenanted().UseOptimisticConcurrency(true));
         builder.Services.AddSingleton<ReversalMetrics>();
         builder.AddServiceMeter(ReversalMetrics.MeterName);
         builder.Services.ConfigureWolverine(options =>
