@@ -4,6 +4,7 @@ using Referrals.Service.Features.Program;
 using Referrals.Service.Features.Purge;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Replay;
+using Referrals.Service.Features.Reversals;
 using Referrals.Service.Features.StatusReads;
 using Referrals.Service.Features.Tiers;
 using Referrals.Service.Features.Translations;
@@ -22,6 +23,7 @@ public static class Slices
         builder.AddReferrals();
         builder.AddProgram();
         builder.AddConversions();
+        builder.AddReversals();
         builder.AddStatus();
         builder.AddTiers();
         builder.AddPurge();

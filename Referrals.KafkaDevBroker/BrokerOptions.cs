@@ -11,13 +11,15 @@ internal sealed record BrokerOptions(int Port, int ControlPort, int Partitions, 
           --control-port  HTTP control port on 127.0.0.1 (env KAFKA_DEV_BROKER_CONTROL_PORT, default 9093, 0 = any free port)
           --partitions    partitions per topic (env KAFKA_DEV_BROKER_PARTITIONS, default 6)
           --topics        comma-separated topics to create (env KAFKA_DEV_BROKER_TOPICS,
-                          default referral.completed,referral.task,cache.invalidate,vip_tier.assigned,referrals.dlq,referrals.replay,audit_log)
+                          default referral.completed,referral.task,cache.invalidate,vip_tier.assigned,referrals.dlq,referrals.replay,audit_log,
+                          referral.qualified,referral.reversed)
         """;
 
     private const int MaxPartitions = 1000;
 
     private static readonly string[] DefaultTopics =
-        ["referral.completed", "referral.task", "cache.invalidate", "vip_tier.assigned", "referrals.dlq", "referrals.replay", "audit_log"];
+        ["referral.completed", "referral.task", "cache.invalidate", "vip_tier.assigned", "referrals.dlq", "referrals.replay", "audit_log",
+            "referral.qualified", "referral.reversed"];
 
     private static readonly Dictionary<string, string> EnvironmentNames = new()
     {

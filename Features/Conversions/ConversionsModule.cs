@@ -10,6 +10,7 @@ public static class ConversionsModule
     public static WebApplicationBuilder AddConversions(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ConversionMetrics>();
+        builder.Services.AddScoped<AcceptShopifyWebhook>();
         builder.Services.AddSingleton(CustomerNotFoundRetry.From(builder.Configuration));
         builder.AddServiceMeter(ConversionMetrics.MeterName);
         builder.Services.ConfigureWolverine(options =>

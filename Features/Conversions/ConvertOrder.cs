@@ -14,6 +14,7 @@ using Referrals.Service.Clients;
 using Referrals.Service.Correlation;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Features.Program;
+using Referrals.Service.Features.Reversals;
 
 namespace Referrals.Service.Features.Conversions;
 
@@ -59,7 +60,9 @@ public sealed record ConversionFacts(
     LocalizedText? Description,
     ReferralBonus? Bonus = null,
     TimeSpan CustomerNotFoundRetryWindow = default,
-    FraudVerdict? Fraud = null, int HoldDays = ProgramSettings.DefaultHoldDays);
+    FraudVerdict? Fraud = null,
+    ProgramSettings? Program = null,
+    OrderLedger? Ledger = null);
 
 /// <summary>The outcomes of an order (`referrals_orders_total{outcome}`, `processed_events.outcome`).</summary>
 public static class OrderOutcomes
@@ -77,6 +80,8 @@ public static class OrderOutcomes
     public const string UnderReview = "under_review";
     public const string FraudRejected = "fraud_rejected";
     public const string HeldForReview = "held_for_review";
+    /// <summary>The order was cancelled or refunded (orders/cancelled, refunds/create) before its conversion was processed.</summary>
+    public const string ReversedBeforeConversion = "reversed_before_conversion";
     public const string Converted = "converted";
 
     /// <summary>Outcomes that also count as errors: the order named someone or something this service cannot find.</summary>
@@ -89,9 +94,12 @@ public static class OrderOutcomes
 /// cancelled_order · test_order (unless the shop allows test orders) · already_converted / referral_closed ·
 /// unknown_customer (guest checkout, or a Shopify customer Core still does not know after
 /// <see cref="CustomerNotFoundRetry"/>'s window) · unknown_referrer ·
-/// self_referral (the buyer is the referrer, by platform id: the referral fails) · fraud_rejected / held_for_review
-/// (the shop's fraud rules, <see cref="FraudCheck"/>: failed with the rule's reason, or in_progress under_review until a
-/// merchant or the review timeout decides) · converted. A referral under review takes no other order (under_review).
+/// self_referral (the buyer is the referrer, by platform id: the referral fails) ·
+/// reversed_before_conversion (the order's cancellation or refund arrived first, <see cref="OrderLedger"/>: the referral
+/// is cancelled with order_cancelled / order_refunded) · fraud_rejected / held_for_review (the shop's fraud rules,
+/// <see cref="FraudCheck"/>: failed with the rule's reason, or in_progress under_review until a merchant or the review
+/// timeout decides) · converted (held for the shop's HoldDays, then qualified). A referral under review takes no other
+/// order (under_review).
 /// Core unavailable is not an outcome: it throws, and the order is retried, then dead-lettered.
 /// </summary>
 public static class ConvertOrderHandler
@@ -103,7 +111,8 @@ public static class ConvertOrderHandler
     /// </summary>
     public static void Configure(HandlerChain chain)
     {
-        chain.OnException<ConcurrencyException>().RetryTimes(3);
+        // A concurrent conversion of the same referral, or a reversal of the order writing its ledger first.
+        chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>().RetryTimes(3);
         ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.ParkAtOnce<JsonException>(chain);
         ErrorPolicies.ParkAtOnce<ArgumentException>(chain);
@@ -137,8 +146,9 @@ public static class ConvertOrderHandler
             ? FraudCheck.Judge(program.Fraud, await ConversionFraud.LoadAsync(db, core, program.Fraud, order.ShopId, referral, buyer,
                 order.BuyerOrdersCount, order.Subtotal, order.TotalDiscounts, order.Currency, order.BrowserFingerprint, clock.GetUtcNow(), ct))
             : null;
+        var ledger = await db.LoadAsync<OrderLedger>(order.OrderId, ct);
         return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window,
-            fraud, program.HoldDays);
+            fraud, program, ledger);
     }
 
     /// <summary>
@@ -166,20 +176,46 @@ public static class ConvertOrderHandler
         var change = outcome switch
         {
             OrderOutcomes.SelfReferral => ReferralChanges.Fail(context, facts.Referral!, OrderOutcomes.SelfReferral),
+            OrderOutcomes.ReversedBeforeConversion => ReferralChanges.CancelByOrder(context, facts.Referral!, order.OrderId,
+                ReversingReason(order, facts)!),
             OrderOutcomes.FraudRejected => ReferralChanges.Reject(context, judged!, facts.Fraud!.Reasons),
             OrderOutcomes.HeldForReview => ReferralChanges.HoldForReview(context, judged!, facts.Fraud!.Reasons),
             OrderOutcomes.Converted => ReferralChanges.Complete(context, judged ?? facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
-                facts.Description!.Value, facts.Bonus),
+                facts.Description!.Value, facts.Bonus, TimeSpan.FromDays(HoldDaysOf(facts))),
             _ => null,
         };
         if (outcome == OrderOutcomes.HeldForReview)
-            change!.Messages.Add(DecideTimedOutReview.When(order.ShopId, facts.Referral!.Id, facts.HoldDays, context.CorrelationId));
+            change!.Messages.Add(DecideTimedOutReview.When(order.ShopId, facts.Referral!.Id, HoldDaysOf(facts), context.CorrelationId));
         if (change is null)
             return (processed, MartenOps.Nothing(), [counted]);
 
         change.Messages.Add(counted);
-        return (processed, change.Operation, change.Messages);
+        return (processed, change.AlsoDoing(LedgerOf(order, facts, change.Referral, now)).Operation, change.Messages);
     }
+
+    private static int HoldDaysOf(ConversionFacts facts) => facts.Program?.HoldDays ?? ProgramSettings.DefaultHoldDays;
+
+    /// <summary>The order's ledger as this order's conversion leaves it: its referral and subtotal (see <see cref="OrderLedger"/>).</summary>
+    private static IMartenOp LedgerOf(ConvertOrder order, ConversionFacts facts, Referral referral, DateTimeOffset now)
+    {
+        var ledger = WithOrder(facts.Ledger ?? new OrderLedger(order.OrderId, now), order) with
+        {
+            ReferralId = referral.Id,
+            ReversedWith = referral.Status == ReferralStatus.Cancelled ? referral.StatusReason : null,
+            UpdatedAt = now,
+        };
+        return facts.Ledger is null ? MartenOps.Insert(ledger) : MartenOps.Store(ledger);
+    }
+
+    private static OrderLedger WithOrder(OrderLedger ledger, ConvertOrder order) =>
+        ledger with { Subtotal = order.Subtotal ?? ledger.Subtotal, Currency = ledger.Currency ?? order.Currency };
+
+    /// <summary>Why the order's reversals that arrived before it undo the conversion, or null (none, or refunds below the fraction).</summary>
+    private static string? ReversingReason(ConvertOrder order, ConversionFacts facts) =>
+        facts.Ledger is { } ledger
+            ? OrderReversalRules.ReversingReason(WithOrder(ledger, order),
+                facts.Program?.MinRefundFractionToReverse ?? ProgramSettings.DefaultMinRefundFractionToReverse)
+            : null;
 
     /// <summary>The outcome of an order, checked in the order the class summary lists.</summary>
     public static string Decide(ConvertOrder order, ConversionFacts facts)
@@ -204,6 +240,8 @@ public static class ConvertOrderHandler
             return OrderOutcomes.UnknownReferrer;
         if (buyer == referral.CustomerId)
             return OrderOutcomes.SelfReferral;
+        if (ReversingReason(order, facts) is not null)
+            return OrderOutcomes.ReversedBeforeConversion;
         if (facts.Fraud is { Outcome: not FraudOutcome.Pass } fraud)
             return fraud.Outcome == FraudOutcome.Reject ? OrderOutcomes.FraudRejected : OrderOutcomes.HeldForReview;
         return OrderOutcomes.Converted;

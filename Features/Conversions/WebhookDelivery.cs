@@ -19,7 +19,8 @@ public static class WebhookDelivery
     private static readonly string[] KeptShopifyHeaders =
         ["X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-Webhook-Id", "X-Shopify-API-Version", "X-Shopify-Triggered-At"];
 
-    public static DeliveryOptions Options(Shop shop, IHeaderDictionary incoming)
+    public static DeliveryOptions Options(Shop shop, IHeaderDictionary incoming, string originalTopic = OriginalTopic,
+        string eventType = ConvertOrder.EventType)
     {
         var options = new DeliveryOptions
         {
@@ -28,8 +29,8 @@ public static class WebhookDelivery
             PartitionKey = shop.Id.ToString("D", CultureInfo.InvariantCulture),
             Headers =
             {
-                [DeadLetterHeaders.OriginalTopicHeader] = OriginalTopic,
-                [KafkaEnvelope.EventTypeHeader] = ConvertOrder.EventType,
+                [DeadLetterHeaders.OriginalTopicHeader] = originalTopic,
+                [KafkaEnvelope.EventTypeHeader] = eventType,
                 [KafkaEnvelope.SchemaVersionHeader] = "1.0.0",
             },
         };

@@ -25,7 +25,7 @@ public sealed record ReviewDecided(ReviewAnswer Answer, Referral? Referral);
 
 /// <summary>What a decision needs: the referral, and for an approval the completed text and the referrer's tier bonus.</summary>
 public sealed record ReviewFacts(Referral? Referral, LocalizedText? Completed, ReferralBonus? Bonus, int AuditRetentionDays,
-    ReviewTimeout Timeout = ReviewTimeout.Approve);
+    ReviewTimeout Timeout = ReviewTimeout.Approve, int HoldDays = ProgramSettings.DefaultHoldDays);
 
 /// <summary>
 /// The one place a review is decided, by a merchant (<see cref="DecideReviewHandler"/>) or by the shop's timeout
@@ -41,12 +41,12 @@ public static class ReviewDecisions
         var settings = await ProgramSettingsQueries.ForShopAsync(db, shopId, ct);
         var retention = Shop.AuditRetentionOf(await shops.FindAsync(shopId, ct));
         if (referral is null || !ReferralChanges.IsUnderReview(referral))
-            return new ReviewFacts(referral, null, null, retention, settings.ReviewTimeout);
+            return new ReviewFacts(referral, null, null, retention, settings.ReviewTimeout, settings.HoldDays);
         var approves = approving || settings.ReviewTimeout == ReviewTimeout.Approve;
         return new ReviewFacts(referral,
             approves ? await messages.GetAsync(shopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct) : null,
             approves ? await TierBonuses.ForReferrerAsync(db, shopId, referral.CustomerId, ct) : null,
-            retention, settings.ReviewTimeout);
+            retention, settings.ReviewTimeout, settings.HoldDays);
     }
 
     /// <summary>Approve: completed through <see cref="ReferralChanges.Approve"/>; reject: failed with <paramref name="rejectReason"/>.</summary>
@@ -58,7 +58,7 @@ public static class ReviewDecisions
         if (!ReferralChanges.IsUnderReview(referral))
             return (new ReviewDecided(ReviewAnswer.NotUnderReview, referral), MartenOps.Nothing(), []);
         var change = decision == ReviewDecision.Approve
-            ? ReferralChanges.Approve(context, referral, facts.Completed!.Value, facts.Bonus)
+            ? ReferralChanges.Approve(context, referral, facts.Completed!.Value, facts.Bonus, facts.HoldDays)
             : ReferralChanges.Reject(context, referral, [rejectReason]);
         return (new ReviewDecided(ReviewAnswer.Decided, change.Referral), change.Operation, change.Messages);
     }

@@ -29,10 +29,16 @@ public sealed record Referral(
     /// <summary>The correlation id of the work that last changed the status; the audit trail records it.</summary>
     public string? CorrelationId { get; init; }
 
-    // The fraud rules' record of the order that converted (or tried to): ids and a salted hash only, no PII.
-    /// <summary>The Shopify order that converted the referral, is under review, or was rejected by a fraud rule.</summary>
+    /// <summary>The Shopify order that converted the referral, is under review, was rejected by a fraud rule, or whose reversal cancelled it before it converted.</summary>
     public long? OrderId { get; init; }
 
+    /// <summary>When the conversion's hold ends and it qualifies, unless the order is reversed first. Null: not converted.</summary>
+    public DateTimeOffset? HoldUntil { get; init; }
+
+    /// <summary>The VIP-tier bonus the reward carries (recorded at conversion or by a tier assignment in the hold). Null: none.</summary>
+    public ReferralBonus? Bonus { get; init; }
+
+    // The fraud rules' record of the order that converted (or tried to): ids and a salted hash only, no PII.
     /// <summary>The buyer (customer_id) of that order: one referral per buyer, and the approved review's thank-you task.</summary>
     public Guid? BuyerId { get; init; }
 

@@ -10,7 +10,21 @@ namespace Referrals.Service.Features.Referrals;
 /// A change of a referral as the handler that decided it returns it: the document operation and the messages that
 /// go out with it through the outbox (events, the audit record, the status cache invalidation, the status count).
 /// </summary>
-public sealed record ReferralChange(Referral Referral, IMartenOp Operation, OutgoingMessages Messages);
+public sealed record ReferralChange(Referral Referral, IMartenOp Operation, OutgoingMessages Messages)
+{
+    /// <summary>The same change with another document operation of the same transaction (e.g. the order's ledger).</summary>
+    public ReferralChange AlsoDoing(IMartenOp other) => this with { Operation = new BothOps(Operation, other) };
+}
+
+/// <summary>Two document operations of one transaction, where a handler's result has room for one.</summary>
+public sealed record BothOps(IMartenOp First, IMartenOp Second) : IMartenOp
+{
+    public void Execute(IDocumentSession session)
+    {
+        First.Execute(session);
+        Second.Execute(session);
+    }
+}
 
 /// <summary>The work a change belongs to: the shop, the clock's now, the correlation id, the shop's audit retention.</summary>
 public sealed record ReferralChangeContext(Guid ShopId, DateTimeOffset Now, string CorrelationId, int AuditRetentionDays);
@@ -38,33 +52,93 @@ public static class ReferralChanges
     }
 
     /// <summary>
-    /// A referred order converted the referral: completed, `referral.completed` for the referrer (with the bonus of
-    /// their VIP tier, if any), the `referral.thank_you` task for the buyer, and the cache invalidation.
+    /// A referred order converted the referral: completed and held until <paramref name="hold"/> from now (the shop's
+    /// hold days), with its <see cref="QualifyReferral"/> scheduled durably for that moment; `referral.completed` for
+    /// the referrer (with the bonus of their VIP tier, if any), the `referral.thank_you` task for the buyer, and the
+    /// cache invalidation. Every path that completes a referral comes through here, so every conversion is held.
     /// </summary>
     /// <param name="description">The completed status's text in the referral's locale.</param>
     public static ReferralChange Complete(ReferralChangeContext context, Referral referral, long orderId, Guid buyerId,
-        string description, ReferralBonus? bonus)
+        string description, ReferralBonus? bonus, TimeSpan hold)
     {
-        var moved = referral.MoveTo(ReferralStatus.Completed, context.Now, context.CorrelationId, $"order {orderId}");
-        var completed = moved with { BonusTierId = bonus?.TierId ?? moved.BonusTierId };
+        var moved = referral.MoveTo(ReferralStatus.Completed, context.Now, context.CorrelationId);
+        var completed = moved with
+        {
+            OrderId = orderId,
+            HoldUntil = context.Now + hold,
+            BonusTierId = bonus?.TierId ?? moved.BonusTierId,
+            Bonus = bonus ?? moved.Bonus,
+        };
         var thankYou = new ReferralTask(Guid.CreateVersion7(context.Now), buyerId, context.ShopId, ReferralTask.ThankYou,
             completed.Locale, context.Now, context.CorrelationId);
         return Changed(context, referral.Status, completed,
             Announce(context, completed, description, bonus),
-            KafkaEnvelope.Publish(thankYou, context.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion, context.CorrelationId));
+            KafkaEnvelope.Publish(thankYou, context.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion, context.CorrelationId),
+            QualifyReferral.At(context, completed));
+    }
+
+    /// <summary>
+    /// The hold of a completed referral ended with no reversal: rewarded (qualified), and `referral.qualified` with the
+    /// bonus recorded on it goes out, for Points to pay the reward.
+    /// </summary>
+    public static ReferralChange Qualify(ReferralChangeContext context, Referral referral)
+    {
+        var rewarded = referral.MoveTo(ReferralStatus.Rewarded, context.Now, context.CorrelationId);
+        var qualified = new ReferralQualified(Guid.CreateVersion7(context.Now), context.ShopId, rewarded.Id, rewarded.CustomerId,
+            rewarded.OrderId ?? 0, rewarded.CompletedAt ?? context.Now, rewarded.HoldUntil ?? context.Now, rewarded.Bonus?.TierId,
+            rewarded.Bonus?.Multiplier ?? 1.0, rewarded.Bonus?.BonusPoints ?? 0, ReferralQualified.CurrentSchemaVersion, context.Now,
+            context.CorrelationId);
+        return Changed(context, referral.Status, rewarded,
+            KafkaEnvelope.Publish(qualified, context.ShopId, ReferralQualified.EventType, ReferralQualified.CurrentSchemaVersion,
+                context.CorrelationId));
+    }
+
+    /// <summary>
+    /// The order was cancelled or refunded before the referral qualified (<paramref name="reason"/>: order_cancelled or
+    /// order_refunded): cancelled, so its scheduled qualification finds nothing to do. Also the end of a conversion
+    /// whose order's reversal arrived first (the referral is still open then, and records the order).
+    /// </summary>
+    public static ReferralChange CancelByOrder(ReferralChangeContext context, Referral referral, long orderId, string reason) =>
+        Changed(context, referral.Status,
+            referral.MoveTo(ReferralStatus.Cancelled, context.Now, context.CorrelationId, reason) with { OrderId = orderId });
+
+    /// <summary>
+    /// The order of a qualified referral was cancelled or refunded: cancelled with the reason, and `referral.reversed`
+    /// claws the reward back (the refunded amount, the bonus that was paid).
+    /// </summary>
+    public static ReferralChange Reverse(ReferralChangeContext context, Referral referral, string reason, decimal amountRefunded,
+        string? currency)
+    {
+        var cancelled = referral.MoveTo(ReferralStatus.Cancelled, context.Now, context.CorrelationId, reason);
+        var reversed = new ReferralReversed(Guid.CreateVersion7(context.Now), context.ShopId, cancelled.Id, cancelled.CustomerId,
+            cancelled.OrderId ?? 0, reason, amountRefunded.ToString("0.00##", System.Globalization.CultureInfo.InvariantCulture), currency,
+            cancelled.Bonus?.TierId, cancelled.Bonus?.Multiplier ?? 1.0, cancelled.Bonus?.BonusPoints ?? 0,
+            ReferralReversed.CurrentSchemaVersion, context.Now, context.CorrelationId);
+        return Changed(context, referral.Status, cancelled,
+            KafkaEnvelope.Publish(reversed, context.ShopId, ReferralReversed.EventType, ReferralReversed.CurrentSchemaVersion,
+                context.CorrelationId));
     }
 
     /// <summary>The referral failed for a reason that no retry changes (e.g. self_referral).</summary>
     public static ReferralChange Fail(ReferralChangeContext context, Referral referral, string reason) =>
         Changed(context, referral.Status, referral.MoveTo(ReferralStatus.Failed, context.Now, context.CorrelationId, reason));
 
-    /// <summary>A converted referral earned its referrer's VIP-tier bonus: rewarded, announced with the bonus.</summary>
-    /// <param name="description">The rewarded status's text in the referral's locale.</param>
-    public static ReferralChange Reward(ReferralChangeContext context, Referral referral, ReferralBonus bonus, string reason,
-        string description)
+    /// <summary>
+    /// A referral in its hold earned its referrer's VIP-tier bonus: the bonus is recorded on it (the qualification pays
+    /// it) and announced on `referral.completed` (status completed, with the bonus). Not a status change: no audit
+    /// record, no status count; the cached status drops it (the reward is on the wire).
+    /// </summary>
+    /// <param name="description">The completed status's text in the referral's locale.</param>
+    public static ReferralChange RecordBonus(ReferralChangeContext context, Referral referral, ReferralBonus bonus, string description)
     {
-        var rewarded = referral.MoveTo(ReferralStatus.Rewarded, context.Now, context.CorrelationId, reason) with { BonusTierId = bonus.TierId };
-        return Changed(context, referral.Status, rewarded, Announce(context, rewarded, description, bonus));
+        if (referral.Status != ReferralStatus.Completed)
+            throw new IllegalReferralTransitionException(referral.Status, ReferralStatus.Completed);
+        var held = referral with { BonusTierId = bonus.TierId, Bonus = bonus, UpdatedAt = context.Now, CorrelationId = context.CorrelationId };
+        return new ReferralChange(held, MartenOps.Store(held),
+        [
+            Announce(context, held, description, bonus),
+            ReferralStatusCache.Invalidate(context.ShopId, held, context.Now, context.CorrelationId),
+        ]);
     }
 
     /// <summary>The referrals stay (they still count) but no longer name their referrer (Shopify customers/redact).</summary>
@@ -97,8 +171,14 @@ public static class ReferralChanges
 
     /// <summary>A merchant (or the shop's review timeout) approved a held conversion: completed like any conversion.</summary>
     /// <param name="description">The completed status's text in the referral's locale.</param>
-    public static ReferralChange Approve(ReferralChangeContext context, Referral referral, string description, ReferralBonus? bonus) =>
-        Complete(context, referral, referral.OrderId ?? 0, referral.BuyerId ?? Referral.RedactedCustomer, description, bonus);
+    /// <param name="holdDays">The shop's hold, counted from when the order was judged: what is left of it still holds the conversion.</param>
+    public static ReferralChange Approve(ReferralChangeContext context, Referral referral, string description, ReferralBonus? bonus,
+        int holdDays)
+    {
+        var holdEnds = (referral.FraudCheckedAt ?? context.Now) + TimeSpan.FromDays(holdDays);
+        var rest = holdEnds > context.Now ? holdEnds - context.Now : TimeSpan.Zero;
+        return Complete(context, referral, referral.OrderId ?? 0, referral.BuyerId ?? Referral.RedactedCustomer, description, bonus, rest);
+    }
 
     /// <summary>Whether the referral waits for a merchant's review decision.</summary>
     public static bool IsUnderReview(Referral referral) =>

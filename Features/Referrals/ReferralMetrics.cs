@@ -17,6 +17,11 @@ public sealed class ReferralMetrics(IMeterFactory meters)
     private readonly Counter<long> _conversions = meters.Create(MeterName).CreateCounter<long>("referrals_conversions",
         description: "Referrals that reached a conversion outcome, by resulting status and locale");
 
+    private readonly Counter<long> _qualifications = meters.Create(MeterName).CreateCounter<long>("referrals_qualifications",
+        description: "Ends of conversion holds, by outcome (qualified, not_held, unknown_referral, early)");
+
+    public void Qualification(string outcome) => _qualifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     public void Count(string status, string locale) =>
         _conversions.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("locale", locale));
 }
@@ -24,4 +29,12 @@ public sealed class ReferralMetrics(IMeterFactory meters)
 public static class CountReferralStatusHandler
 {
     public static void Handle(CountReferralStatus count, ReferralMetrics metrics) => metrics.Count(count.Status, count.Locale);
+}
+
+/// <summary>Count a qualification's outcome once its transaction committed (in memory, like the status count).</summary>
+public sealed record CountQualification(string Outcome);
+
+public static class CountQualificationHandler
+{
+    public static void Handle(CountQualification count, ReferralMetrics metrics) => metrics.Qualification(count.Outcome);
 }

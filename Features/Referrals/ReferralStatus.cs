@@ -6,8 +6,11 @@ namespace Referrals.Service.Features.Referrals;
 ///   queued      → pending | failed | cancelled
 ///   pending     → in_progress | completed | failed | cancelled     (a new referral link starts here)
 ///   in_progress → completed | failed | cancelled                   (a referred order is being checked)
-///   completed   → rewarded                                         (a tier bonus was applied)
-///   rewarded, failed, cancelled: final
+///   completed   → rewarded | cancelled                             (converted, held until hold_until; cancelled: the order
+///                                                                   was cancelled or refunded within the hold)
+///   rewarded    → cancelled                                        (qualified: the hold ended with no reversal and the
+///                                                                   reward is due; cancelled: reversed later, referral.reversed)
+///   failed, cancelled: final
 /// </code>
 /// </summary>
 public enum ReferralStatus { Queued, Pending, InProgress, Completed, Rewarded, Failed, Cancelled }
@@ -19,8 +22,8 @@ public static class ReferralTransitions
         [ReferralStatus.Queued] = [ReferralStatus.Pending, ReferralStatus.Failed, ReferralStatus.Cancelled],
         [ReferralStatus.Pending] = [ReferralStatus.InProgress, ReferralStatus.Completed, ReferralStatus.Failed, ReferralStatus.Cancelled],
         [ReferralStatus.InProgress] = [ReferralStatus.Completed, ReferralStatus.Failed, ReferralStatus.Cancelled],
-        [ReferralStatus.Completed] = [ReferralStatus.Rewarded],
-        [ReferralStatus.Rewarded] = [],
+        [ReferralStatus.Completed] = [ReferralStatus.Rewarded, ReferralStatus.Cancelled],
+        [ReferralStatus.Rewarded] = [ReferralStatus.Cancelled],
         [ReferralStatus.Failed] = [],
         [ReferralStatus.Cancelled] = [],
     };

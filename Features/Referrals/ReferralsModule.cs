@@ -25,6 +25,7 @@ public static class ReferralsModule
             .UniqueIndex(UniqueIndexType.DuplicatedField, "unique_referrals_shop_id_customer_id_request_id",
                 TenancyScope.PerTenant, r => r.CustomerId, r => r.RequestId)
             .Duplicate(r => r.CustomerId)
+            .Duplicate(r => r.OrderId)
             // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
             .UseOptimisticConcurrency(true));
         builder.Services.AddOwnedCachePrefix(ReferralStatusCache.Prefix);
@@ -41,6 +42,11 @@ public static class ReferralsModule
             options.PublishMessage<ReferralCompleted>().ToKafkaTopic(Topics.ReferralCompleted);
             options.PublishMessage<ReferralTask>().ToKafkaTopic(Topics.ReferralTask);
             options.PublishMessage<AuditLogged>().ToKafkaTopic(Topics.AuditLog);
+            options.PublishMessage<ReferralQualified>().ToKafkaTopic(Topics.ReferralQualified);
+            options.PublishMessage<ReferralReversed>().ToKafkaTopic(Topics.ReferralReversed);
+            // The end of a hold: scheduled in the transaction that completed the referral, kept in the durable inbox until due.
+            options.PublishMessage<QualifyReferral>().ToLocalQueue(QualifyReferral.Queue).UseDurableInbox();
+            options.PublishMessage<CountQualification>().ToLocalQueue(MetricsQueue);
             // Counted in memory once the change committed; a count is not worth a durable row.
             options.PublishMessage<CountReferralStatus>().ToLocalQueue(MetricsQueue);
             options.LocalQueue(MetricsQueue).BufferedInMemory();

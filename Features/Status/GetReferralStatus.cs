@@ -8,8 +8,11 @@ namespace Referrals.Service.Features.StatusReads;
 /// <summary>The status of one referral of a shop, described in a locale (en when the locale is not supported).</summary>
 public sealed record GetReferralStatus(Guid ShopId, Guid ReferralId, string Locale);
 
+/// <param name="Reason">A <see cref="ReferralReason"/> code, with its text in <paramref name="ReasonDescription"/>; null: none.</param>
+/// <param name="Reward">The reward of a converted referral (its VIP-tier bonus, or none: multiplier 1, 0 points); null: not converted.</param>
 public sealed record ReferralStatusAnswer(Guid CustomerId, ReferralStatus Status, string ReferralLinkId, DateTimeOffset UpdatedAt,
-    LocalizedText Description);
+    LocalizedText Description, string? Reason = null, LocalizedText? ReasonDescription = null, DateTimeOffset? HoldUntil = null,
+    ReferralBonus? Reward = null);
 
 /// <summary>The answer to <see cref="GetReferralStatus"/>: the status, or none when the shop has no such referral.</summary>
 public sealed record ReferralStatusLookup(ReferralStatusAnswer? Answer);
@@ -21,6 +24,8 @@ public sealed record ReferralStatusLookup(ReferralStatusAnswer? Answer);
 /// </summary>
 public static class GetReferralStatusHandler
 {
+    private static readonly ReferralBonus NoBonus = new("", 1.0, 0);
+
     public static async Task<ReferralStatusLookup> Handle(GetReferralStatus query, ReadReferralStatus statuses,
         LocalizedMessages messages, StatusMetrics metrics, CancellationToken ct)
     {
@@ -30,9 +35,13 @@ public static class GetReferralStatusHandler
             return new ReferralStatusLookup(null);
 
         var description = await messages.GetAsync(query.ShopId, LocalizedMessages.StatusKey(view.Status.Wire()), query.Locale, ct);
+        LocalizedText? reason = view.Reason is { } code
+            ? await messages.GetAsync(query.ShopId, LocalizedMessages.ReasonKey(code), query.Locale, ct)
+            : null;
         metrics.Record(Stopwatch.GetElapsedTime(started), fromCache);
         return new ReferralStatusLookup(
-            new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description));
+            new ReferralStatusAnswer(view.CustomerId, view.Status, view.ReferralLinkId, view.UpdatedAt, description, view.Reason, reason,
+                view.HoldUntil, view.Converted ? view.Bonus ?? NoBonus : null));
     }
 }
 

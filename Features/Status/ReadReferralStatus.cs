@@ -8,9 +8,19 @@ using Referrals.Service.Messaging;
 
 namespace Referrals.Service.Features.StatusReads;
 
-/// <summary>What GetReferralStatus needs of a referral, as cached in Redis. No PII: the customer is an id.</summary>
+/// <summary>
+/// What GetReferralStatus needs of a referral, as cached in Redis. No PII: the customer is an id. Reason is a
+/// <see cref="ReferralReason"/> code (free-text status reasons are not on the wire); Converted: an order converted it
+/// (or its reversal cancelled it), so it carries a reward. An entry cached before these fields existed reads them as none.
+/// </summary>
 public sealed record ReferralStatusView(Guid ReferralId, Guid CustomerId, string ReferralLinkId, ReferralStatus Status,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt, string? Reason = null, DateTimeOffset? HoldUntil = null, ReferralBonus? Bonus = null,
+    bool Converted = false)
+{
+    public static ReferralStatusView Of(Referral referral) => new(referral.Id, referral.CustomerId, referral.ReferralLinkId,
+        referral.Status, referral.UpdatedAt, ReferralReason.All.Contains(referral.StatusReason) ? referral.StatusReason : null,
+        referral.HoldUntil, referral.Bonus, referral.OrderId is not null);
+}
 
 /// <summary>
 /// A referral's status through Redis `referral:{shop_id}:{referral_id}` (1 h) in front of Marten. The Postgres
@@ -40,7 +50,7 @@ public sealed class ReadReferralStatus(IDocumentStore store, ShopRowLevelSecurit
         if (referral is null)
             return (null, false);
 
-        var view = new ReferralStatusView(referral.Id, referral.CustomerId, referral.ReferralLinkId, referral.Status, referral.UpdatedAt);
+        var view = ReferralStatusView.Of(referral);
         await cache.TrySetAsync(key, JsonSerializer.Serialize(view, CacheJson), ReferralStatusCache.CacheFor);
         return (view, false);
     }

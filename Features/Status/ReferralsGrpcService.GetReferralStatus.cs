@@ -34,6 +34,10 @@ public sealed partial class ReferralsGrpcService
             Locale = answer.Description.Locale,
             ReferralLinkId = answer.ReferralLinkId,
             UpdatedAt = Timestamp.FromDateTimeOffset(answer.UpdatedAt),
+            Reason = ReferralReasonMapping.ToProto(answer.Reason),
+            ReasonDescription = answer.ReasonDescription?.Value ?? "",
+            HoldUntil = answer.HoldUntil is { } holdUntil ? Timestamp.FromDateTimeOffset(holdUntil) : null,
+            Reward = answer.Reward is { } reward ? new ReferralReward { Points = reward.BonusPoints, Multiplier = reward.Multiplier } : null,
         };
     }
 }

@@ -22,22 +22,21 @@ public sealed record TierFacts(
     CustomerTier? Current,
     BonusPolicy? Policy,
     IReadOnlyList<Referral> CompletedReferrals,
-    IReadOnlyDictionary<string, string> RewardedDescriptions,
+    IReadOnlyDictionary<string, string> CompletedDescriptions,
     int AuditRetentionDays = Shop.MinAuditRetentionDays);
 
 /// <summary>
 /// The bonus rule. An assignment counts only if its assigned_at is newer than the customer's stored one (older
 /// or equal: "stale", nothing changes), and only once per event_id (processed_events). A counted assignment
-/// becomes the customer's tier, and every referral of theirs that is `completed` (converted, not yet rewarded),
-/// converted no earlier than the policy's look-back window before assigned_at, and has not already carried this
-/// tier's bonus, gets it: it moves completed → rewarded and a `referral.completed` with status `rewarded` and the
-/// tier's bonus goes out. `rewarded` is final, so a referral gets at most one bonus after its conversion, and
-/// never twice for one (referral, tier) whatever the delivery order or count.
+/// becomes the customer's tier, and every referral of theirs that is `completed` (converted, in its hold, not yet
+/// qualified), converted no earlier than the policy's look-back window before assigned_at, and does not already
+/// carry this tier's bonus, gets it recorded: it stays completed (only the end of the hold makes a referral
+/// `rewarded`, and `referral.qualified` then carries the bonus), and a `referral.completed` with status `completed`
+/// and the tier's bonus announces it. A qualified (rewarded) referral gets no later bonus, and none twice for one
+/// (referral, tier) whatever the delivery order or count.
 /// </summary>
 public static class ApplyVipTierHandler
 {
-    public const string ReasonPrefix = "vip_tier ";
-
     public static void Configure(HandlerChain chain)
     {
         // Two events of one customer at once: the loser retries and decides on what the winner committed.
@@ -58,11 +57,11 @@ public static class ApplyVipTierHandler
         var completed = await ReferralQueries.ConvertedOfCustomerAsync(db, command.CustomerId, ct);
         var descriptions = new Dictionary<string, string>();
         foreach (var locale in completed.Select(r => r.Locale).Distinct())
-            descriptions[locale] = (await messages.GetAsync(command.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Rewarded.Wire()), locale, ct)).Value;
+            descriptions[locale] = (await messages.GetAsync(command.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), locale, ct)).Value;
         return new TierFacts(seen, current, policy, completed, descriptions, Shop.AuditRetentionOf(await shops.FindAsync(command.ShopId, ct)));
     }
 
-    /// <summary>The decision, pure: processed_events, the customer's tier, the rewarded referrals and their messages.</summary>
+    /// <summary>The decision, pure: processed_events, the customer's tier, the referrals that got the bonus and their messages.</summary>
     public static (IMartenOp, IMartenOp, IMartenOp, OutgoingMessages) Handle(
         ApplyVipTier command, TierFacts facts, Envelope envelope, TimeProvider clock)
     {
@@ -84,7 +83,7 @@ public static class ApplyVipTierHandler
         var earned = new ReferralBonus(bonus.TierId, bonus.Multiplier, bonus.BonusPoints);
         var rewards = facts.CompletedReferrals
             .Where(r => r.Status == ReferralStatus.Completed && r.CompletedAt >= since && r.BonusTierId != command.TierId)
-            .Select(r => ReferralChanges.Reward(context, r, earned, ReasonPrefix + command.TierId, facts.RewardedDescriptions[r.Locale]))
+            .Select(r => ReferralChanges.RecordBonus(context, r, earned, facts.CompletedDescriptions[r.Locale]))
             .ToArray();
 
         var messages = new OutgoingMessages { remember };

@@ -27,6 +27,9 @@ public sealed class LocalizedMessages(IDocumentStore store, CacheEntries cache, 
 
     public static string StatusKey(string wireStatus) => $"referral.status.{wireStatus}";
 
+    /// <summary>The text of a ReferralReason code (GetReferralStatus' reason_description).</summary>
+    public static string ReasonKey(string reason) => $"reason.{reason}";
+
     /// <summary>A cached translation: `cache.invalidate` type and key prefix of both kinds of entry.</summary>
     public const string CacheType = "translation";
     public const string CachePrefix = "translations:";

@@ -4,7 +4,8 @@ namespace Referrals.Service.Features.Translations;
 
 /// <summary>
 /// Every message the service emits, in en, ar and he: the status descriptions (GetReferralStatus,
-/// referral.completed) and the texts of referral.task's task types. Placeholders such as {customer} are
+/// referral.completed), the texts of referral.task's task types and of every reason code (`reason.&lt;code&gt;`,
+/// GetReferralStatus' reason_description). Placeholders such as {customer} are
 /// filled by whoever sends the text, never stored filled in (no PII).
 /// </summary>
 public static class SeededMessages
@@ -38,5 +39,38 @@ public static class SeededMessages
         (ReferralTask.ThankYou, "en", "Thank you, {customer}! Your referral was completed"),
         (ReferralTask.ThankYou, "ar", "شكرًا لك يا {customer}! اكتملت إحالتك"),
         (ReferralTask.ThankYou, "he", "תודה, {customer}! ההפניה שלך הושלמה"),
+        (LocalizedMessages.ReasonKey(ReferralReason.SelfReferral), "en", "The buyer is the referrer"),
+        (LocalizedMessages.ReasonKey(ReferralReason.SelfReferral), "ar", "المشتري هو صاحب الإحالة نفسه"),
+        (LocalizedMessages.ReasonKey(ReferralReason.SelfReferral), "he", "הקונה הוא הממליץ עצמו"),
+        (LocalizedMessages.ReasonKey(ReferralReason.NotNewCustomer), "en", "The buyer is not a new customer"),
+        (LocalizedMessages.ReasonKey(ReferralReason.NotNewCustomer), "ar", "المشتري ليس عميلًا جديدًا"),
+        (LocalizedMessages.ReasonKey(ReferralReason.NotNewCustomer), "he", "הקונה אינו לקוח חדש"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BelowMinimum), "en", "The order is below the minimum amount"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BelowMinimum), "ar", "الطلب أقل من الحد الأدنى للمبلغ"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BelowMinimum), "he", "ההזמנה נמוכה מהסכום המינימלי"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateCapReached), "en", "The referrer reached the limit of referrals for now"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateCapReached), "ar", "بلغ صاحب الإحالة الحد الأقصى للإحالات حاليًا"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateCapReached), "he", "הממליץ הגיע למגבלת ההפניות לעת עתה"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BuyerAlreadyReferred), "en", "The buyer was already referred"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BuyerAlreadyReferred), "ar", "سبقت إحالة هذا المشتري"),
+        (LocalizedMessages.ReasonKey(ReferralReason.BuyerAlreadyReferred), "he", "הקונה כבר הופנה בעבר"),
+        (LocalizedMessages.ReasonKey(ReferralReason.Velocity), "en", "Too many orders from the same device in a short time"),
+        (LocalizedMessages.ReasonKey(ReferralReason.Velocity), "ar", "طلبات كثيرة جدًا من الجهاز نفسه خلال وقت قصير"),
+        (LocalizedMessages.ReasonKey(ReferralReason.Velocity), "he", "יותר מדי הזמנות מאותו מכשיר בזמן קצר"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateBlocked), "en", "The referrer is blocked from the program"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateBlocked), "ar", "صاحب الإحالة محظور من البرنامج"),
+        (LocalizedMessages.ReasonKey(ReferralReason.AdvocateBlocked), "he", "הממליץ חסום מהתוכנית"),
+        (LocalizedMessages.ReasonKey(ReferralReason.UnderReview), "en", "The referral is being reviewed"),
+        (LocalizedMessages.ReasonKey(ReferralReason.UnderReview), "ar", "الإحالة قيد المراجعة"),
+        (LocalizedMessages.ReasonKey(ReferralReason.UnderReview), "he", "ההפניה נמצאת בבדיקה"),
+        (LocalizedMessages.ReasonKey(ReferralReason.ReviewRejected), "en", "The referral was rejected after review"),
+        (LocalizedMessages.ReasonKey(ReferralReason.ReviewRejected), "ar", "رُفضت الإحالة بعد المراجعة"),
+        (LocalizedMessages.ReasonKey(ReferralReason.ReviewRejected), "he", "ההפניה נדחתה לאחר בדיקה"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderCancelled), "en", "The order was cancelled"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderCancelled), "ar", "أُلغي الطلب"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderCancelled), "he", "ההזמנה בוטלה"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderRefunded), "en", "The order was refunded"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderRefunded), "ar", "استُرد مبلغ الطلب"),
+        (LocalizedMessages.ReasonKey(ReferralReason.OrderRefunded), "he", "ההזמנה הוחזרה והכסף הוחזר"),
     ];
 }

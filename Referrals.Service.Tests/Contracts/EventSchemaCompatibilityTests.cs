@@ -69,7 +69,8 @@ public sealed class EventSchemaCompatibilityTests
     [Fact]
     public void Every_topic_the_service_produces_or_consumes_has_a_committed_schema()
     {
-        string[] topics = [Topics.ReferralCompleted, Topics.ReferralTask, Topics.CacheInvalidate, Topics.VipTierAssigned];
+        string[] topics = [Topics.ReferralCompleted, Topics.ReferralTask, Topics.CacheInvalidate, Topics.VipTierAssigned,
+            Topics.ReferralQualified, Topics.ReferralReversed];
 
         topics.Where(topic => !EventSchemas.Exists(topic)).ShouldBeEmpty();
     }

@@ -19,7 +19,8 @@ public sealed class WireJsonMatchesSchemaTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 15, 4, 5, 678, TimeSpan.Zero);
 
     public static TheoryData<string> ProducedEvents() =>
-        [ReferralCompleted.EventType, ReferralTask.EventType, CacheInvalidate.EventType, AuditLogged.EventType];
+        [ReferralCompleted.EventType, ReferralTask.EventType, CacheInvalidate.EventType, AuditLogged.EventType,
+            ReferralQualified.EventType, ReferralReversed.EventType];
 
     [Theory]
     [MemberData(nameof(ProducedEvents))]
@@ -83,6 +84,11 @@ public sealed class WireJsonMatchesSchemaTests
     // Timestamps carry whole milliseconds: Avro's timestamp-millis keeps no more.
     private static (object Payload, string SchemaVersion) Sample(string eventType) => eventType switch
     {
+        ReferralQualified.EventType => (new ReferralQualified(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 64002, Now,
+            Now, "gold", 1.5, 100, ReferralQualified.CurrentSchemaVersion, Now, "correlation"), ReferralQualified.CurrentSchemaVersion),
+        ReferralReversed.EventType => (new ReferralReversed(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 64003,
+            ReferralReason.OrderRefunded, "64.50", "USD", null, 1.0, 0, ReferralReversed.CurrentSchemaVersion, Now, "correlation"),
+            ReferralReversed.CurrentSchemaVersion),
         ReferralCompleted.EventType => (new ReferralCompleted(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(),
             "completed", "he", "description", ReferralCompleted.CurrentSchemaVersion, Now, "correlation"),
             ReferralCompleted.CurrentSchemaVersion),

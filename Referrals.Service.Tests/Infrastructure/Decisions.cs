@@ -23,6 +23,7 @@ public static class Decisions
     {
         StoreDoc<T> store => (T)store.Document,
         InsertDoc<T> insert => (T)insert.Document,
+        BothOps both => both.First.Stored<T>() ?? both.Second.Stored<T>(),
         _ => null,
     };
 

@@ -26,7 +26,7 @@ public sealed class FraudDecisionTests
         new(ShopId, "wh-1", 66001, 12, false, false, [Code], null, null, Now.AddSeconds(-1)) { BrowserFingerprint = "abc123" };
 
     private static ConversionFacts Facts(Referral referral, FraudVerdict? fraud, int holdDays = 14) =>
-        new(null, DevShop, referral, Buyer, true, Completed, null, default, fraud, holdDays);
+        new(null, DevShop, referral, Buyer, true, Completed, null, default, fraud, ProgramSettings.Defaults(ShopId) with { HoldDays = holdDays });
 
     private static FraudVerdict Verdict(FraudOutcome outcome, params string[] reasons) =>
         new(outcome, [.. reasons.Select(r => new RuleVerdict(r, outcome))]);

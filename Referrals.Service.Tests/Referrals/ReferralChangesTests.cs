@@ -34,7 +34,7 @@ public sealed class ReferralChangesTests
 
         var opened = ReferralChanges.Open(context, Guid.NewGuid(), "Zz12Cd34Ef56", "en", "req-a");
         var failed = ReferralChanges.Fail(context, pending, "self_referral");
-        var completed = ReferralChanges.Complete(context, pending, 7, Guid.NewGuid(), "done", null);
+        var completed = ReferralChanges.Complete(context, pending, 7, Guid.NewGuid(), "done", null, TimeSpan.FromDays(14));
 
         var created = opened.Messages.Sent<AuditLogged>().ShouldHaveSingleItem();
         (created.FromStatus, created.ToStatus, created.EntityId).ShouldBe((null, "pending", opened.Referral.Id));
@@ -51,16 +51,19 @@ public sealed class ReferralChangesTests
         var completed = Referral(ReferralStatus.Completed);
 
         Should.Throw<IllegalReferralTransitionException>(() =>
-            ReferralChanges.Complete(Context(), completed, 1, Guid.NewGuid(), "done", null));
+            ReferralChanges.Complete(Context(), completed, 1, Guid.NewGuid(), "done", null, TimeSpan.Zero));
     }
 
     [Fact]
-    public void Rewarding_needs_a_completed_referral()
+    public void Recording_a_bonus_needs_a_referral_in_its_hold()
     {
         var pending = Referral(ReferralStatus.Pending);
+        var rewarded = Referral(ReferralStatus.Rewarded);
 
         Should.Throw<IllegalReferralTransitionException>(() =>
-            ReferralChanges.Reward(Context(), pending, new ReferralBonus("gold", 2, 0), "vip_tier gold", "Rewarded"));
+            ReferralChanges.RecordBonus(Context(), pending, new ReferralBonus("gold", 2, 0), "Completed"));
+        Should.Throw<IllegalReferralTransitionException>(() =>
+            ReferralChanges.RecordBonus(Context(), rewarded, new ReferralBonus("gold", 2, 0), "Completed"));
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public sealed class ReferralTransitionsTests
         (ReferralStatus.InProgress, ReferralStatus.Failed),
         (ReferralStatus.InProgress, ReferralStatus.Cancelled),
         (ReferralStatus.Completed, ReferralStatus.Rewarded),
+        // Program rules: a reversal of the converting order within the hold, and after qualification.
+        (ReferralStatus.Completed, ReferralStatus.Cancelled),
+        (ReferralStatus.Rewarded, ReferralStatus.Cancelled),
     ];
 
     public static TheoryData<ReferralStatus, ReferralStatus> LegalMoves() => Moves(legal: true);

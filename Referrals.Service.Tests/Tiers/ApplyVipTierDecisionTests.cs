@@ -15,14 +15,14 @@ public sealed class ApplyVipTierDecisionTests
 {
     private static readonly Guid Customer = Guid.NewGuid();
     private static readonly BonusPolicy Policy = new(ShopId, LookBackDays: 30, [new TierBonus("gold", 2.0, 500), new TierBonus("silver", 1.5, 0)], Now);
-    private static readonly Dictionary<string, string> Rewarded = new() { ["en"] = "Rewarded", ["ar"] = "مكافأة" };
+    private static readonly Dictionary<string, string> Completed = new() { ["en"] = "Completed", ["ar"] = "اكتملت" };
 
     private static ApplyVipTier Assigned(string tier = "gold", DateTimeOffset? at = null) =>
         new(Guid.NewGuid(), ShopId, Customer, tier, at ?? Now);
 
     private static TierFacts Facts(IReadOnlyList<Referral> converted, CustomerTier? current = null, BonusPolicy? policy = null,
         ProcessedEvent? seen = null) =>
-        new(seen, current, policy ?? Policy, converted, Rewarded);
+        new(seen, current, policy ?? Policy, converted, Completed);
 
     private static string OutcomeOf(Wolverine.Marten.IMartenOp processed) => processed.Stored<ProcessedEvent>()!.Outcome!;
 
@@ -78,20 +78,22 @@ public sealed class ApplyVipTierDecisionTests
     }
 
     [Fact]
-    public void A_converted_referral_inside_the_look_back_is_rewarded_with_the_tiers_bonus()
+    public void A_held_referral_inside_the_look_back_records_the_tiers_bonus_and_stays_completed_until_it_qualifies()
     {
         var converted = Referral(ReferralStatus.Completed, Customer, locale: "ar", completedAt: Now.AddDays(-29));
 
         var (processed, _, referrals, messages) = ApplyVipTierHandler.Handle(Assigned(), Facts([converted]), Envelope("corr-t"), Clock);
 
         OutcomeOf(processed).ShouldBe("bonus_applied");
-        var rewarded = referrals.StoredMany<Referral>().ShouldHaveSingleItem();
-        (rewarded.Status, rewarded.BonusTierId, rewarded.StatusReason).ShouldBe((ReferralStatus.Rewarded, "gold", "vip_tier gold"));
+        var held = referrals.StoredMany<Referral>().ShouldHaveSingleItem();
+        (held.Status, held.BonusTierId, held.Bonus, held.StatusReason)
+            .ShouldBe((ReferralStatus.Completed, "gold", new ReferralBonus("gold", 2.0, 500), null));
         var announced = messages.Sent<ReferralCompleted>().ShouldHaveSingleItem();
         (announced.Status, announced.TierId, announced.BonusMultiplier, announced.BonusPoints, announced.Description, announced.CorrelationId)
-            .ShouldBe(("rewarded", "gold", 2.0, 500, "مكافأة", "corr-t"));
+            .ShouldBe(("completed", "gold", 2.0, 500, "اكتملت", "corr-t"));
         messages.Sent<CacheInvalidate>().ShouldHaveSingleItem().Key.ShouldBe(ReferralStatusCache.Key(ShopId, converted.Id));
-        messages.Sent<CountReferralStatus>().ShouldHaveSingleItem().ShouldBe(new CountReferralStatus("rewarded", "ar"));
+        messages.Sent<CountReferralStatus>().ShouldBeEmpty(); // not a status change
+        messages.Sent<ReferralQualified>().ShouldBeEmpty(); // only the end of the hold qualifies it
     }
 
     [Fact]
@@ -107,7 +109,18 @@ public sealed class ApplyVipTierDecisionTests
     }
 
     [Fact]
-    public void A_referral_that_already_carries_this_tiers_bonus_is_not_rewarded_again()
+    public void A_qualified_referral_gets_no_later_bonus()
+    {
+        var qualified = Referral(ReferralStatus.Rewarded, Customer, completedAt: Now);
+
+        var (_, _, referrals, messages) = ApplyVipTierHandler.Handle(Assigned(), Facts([qualified]), Envelope(), Clock);
+
+        referrals.StoredMany<Referral>().ShouldBeEmpty();
+        messages.Sent<ReferralCompleted>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_referral_that_already_carries_this_tiers_bonus_does_not_get_it_again()
     {
         var carried = Referral(ReferralStatus.Completed, Customer, completedAt: Now, bonusTierId: "gold");
 
@@ -117,7 +130,7 @@ public sealed class ApplyVipTierDecisionTests
     }
 
     [Fact]
-    public void Every_eligible_referral_is_rewarded_once_in_one_decision()
+    public void Every_eligible_referral_gets_the_bonus_once_in_one_decision()
     {
         var first = Referral(ReferralStatus.Completed, Customer, completedAt: Now.AddDays(-1));
         var second = Referral(ReferralStatus.Completed, Customer, completedAt: Now.AddDays(-2));

@@ -13,7 +13,9 @@ public static class Topics
     public const string DeadLetters = "referrals.dlq";
     public const string Replay = "referrals.replay";
     public const string AuditLog = "audit_log";
+    public const string ReferralQualified = "referral.qualified";
+    public const string ReferralReversed = "referral.reversed";
 
     public static readonly IReadOnlyList<string> All =
-        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay, AuditLog];
+        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay, AuditLog, ReferralQualified, ReferralReversed];
 }
