@@ -23,7 +23,8 @@ public sealed class AuditTrailTests(ReferralsApp app)
         trail.Count.ShouldBe(2);
         trail[0].ShouldBe(new ShopData.AuditEntry(link.ReferralId, null, "pending", null, trail[0].CorrelationId));
         trail[0].CorrelationId.ShouldNotBeNullOrWhiteSpace();
-        trail[1].ShouldBe(new ShopData.AuditEntry(link.ReferralId, "pending", "completed", "order 4242424", correlationId));
+        // A conversion has no reason code; its order is the referral's own order_id now, not a reason text.
+        trail[1].ShouldBe(new ShopData.AuditEntry(link.ReferralId, "pending", "completed", null, correlationId));
         string.Join(" ", trail).ShouldNotContain("@"); // ids and statuses only
     }
 }

@@ -12,6 +12,10 @@ public sealed partial class SeededTranslationsTests(ReferralsApp app)
         "referral.status.queued", "referral.status.pending", "referral.status.in_progress", "referral.status.completed",
         "referral.status.rewarded", "referral.status.failed", "referral.status.cancelled",
         "referral.invite", "referral.thank_you",
+        // GetReferralStatus's reason_description, one per ReferralReason code.
+        "reason.self_referral", "reason.not_new_customer", "reason.below_minimum", "reason.advocate_cap_reached",
+        "reason.buyer_already_referred", "reason.velocity", "reason.advocate_blocked", "reason.under_review",
+        "reason.review_rejected", "reason.order_cancelled", "reason.order_refunded",
     ];
 
     [Fact]
