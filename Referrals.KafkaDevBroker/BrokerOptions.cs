@@ -12,14 +12,14 @@ internal sealed record BrokerOptions(int Port, int ControlPort, int Partitions, 
           --partitions    partitions per topic (env KAFKA_DEV_BROKER_PARTITIONS, default 6)
           --topics        comma-separated topics to create (env KAFKA_DEV_BROKER_TOPICS,
                           default referral.completed,referral.task,cache.invalidate,vip_tier.assigned,referrals.dlq,referrals.replay,audit_log,
-                          referral.qualified,referral.reversed)
+                          referral.qualified,referral.reversed,referral.milestone_reached)
         """;
 
     private const int MaxPartitions = 1000;
 
     private static readonly string[] DefaultTopics =
         ["referral.completed", "referral.task", "cache.invalidate", "vip_tier.assigned", "referrals.dlq", "referrals.replay", "audit_log",
-            "referral.qualified", "referral.reversed"];
+            "referral.qualified", "referral.reversed", "referral.milestone_reached"];
 
     private static readonly Dictionary<string, string> EnvironmentNames = new()
     {

@@ -21,7 +21,13 @@ public sealed record ProgramSettings(Guid Id, DateTimeOffset UpdatedAt)
     /// <summary>The fraud rules a conversion must pass (<see cref="FraudRules"/>).</summary>
     public FraudRules Fraud { get; init; } = FraudRules.None;
 
+    /// <summary>Bonus points at an advocate's Nth qualified referral (<see cref="Features.Referrals.MilestoneRule"/>), by count, ascending. None by default.</summary>
+    public IReadOnlyList<Milestone> Milestones { get; init; } = [];
+
     public static ProgramSettings Defaults(Guid shopId) => new(shopId, DateTimeOffset.MinValue);
 }
 
 public enum ReviewTimeout { Approve, Reject }
+
+/// <summary>A milestone bonus: <see cref="Points"/> when an advocate's <see cref="Qualified"/>-th referral qualifies.</summary>
+public sealed record Milestone(int Qualified, int Points);

@@ -17,6 +17,7 @@ public sealed class ProgramSettingsBody
     public double MinRefundFractionToReverse { get; set; } = ProgramSettings.DefaultMinRefundFractionToReverse;
     public string ReviewTimeout { get; set; } = "approve";
     public FraudRulesBody Fraud { get; set; } = new();
+    public List<MilestoneBody> Milestones { get; set; } = [];
     public DateTimeOffset? UpdatedAt { get; set; }
 
     public static ProgramSettingsBody Of(ProgramSettings settings) => new()
@@ -27,6 +28,7 @@ public sealed class ProgramSettingsBody
         MinRefundFractionToReverse = settings.MinRefundFractionToReverse,
         ReviewTimeout = Word(settings.ReviewTimeout),
         Fraud = FraudRulesBody.Of(settings.Fraud),
+        Milestones = [.. settings.Milestones.Select(m => new MilestoneBody { Qualified = m.Qualified, Points = m.Points })],
     };
 
     public ProgramSettings ToSettings(Guid shopId, DateTimeOffset now) => new(shopId, now)
@@ -35,6 +37,7 @@ public sealed class ProgramSettingsBody
         MinRefundFractionToReverse = MinRefundFractionToReverse,
         ReviewTimeout = Enum.Parse<ReviewTimeout>(ReviewTimeout, ignoreCase: true),
         Fraud = Fraud.ToRules(),
+        Milestones = [.. Milestones.Select(m => new Milestone(m.Qualified, m.Points))],
     };
 
     public static string Word<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
@@ -112,4 +115,10 @@ public sealed class VelocityBody
     public string Action { get; set; } = "off";
     public int MaxOrders { get; set; } = VelocityRule.Off.MaxOrders;
     public int WindowHours { get; set; } = VelocityRule.Off.WindowHours;
+}
+
+public sealed class MilestoneBody
+{
+    public int Qualified { get; set; }
+    public int Points { get; set; }
 }

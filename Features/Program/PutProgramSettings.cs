@@ -21,7 +21,17 @@ public sealed class PutProgramSettingsValidator : Validator<ProgramSettingsBody>
         RuleFor(r => r.MinRefundFractionToReverse).InclusiveBetween(0.0, 1.0);
         RuleFor(r => r.ReviewTimeout).NotNull().Must(t => t is "approve" or "reject").WithMessage("approve or reject");
         RuleFor(r => r.Fraud).NotNull().SetValidator(new FraudRulesValidator());
+        RuleFor(r => r.Milestones).NotNull().Must(m => m.Count <= MaxMilestones).WithMessage($"at most {MaxMilestones} milestones")
+            .Must(m => m.Contains(null!) || m.Zip(m.Skip(1)).All(pair => pair.First.Qualified < pair.Second.Qualified))
+            .WithMessage("strictly increasing by qualified");
+        RuleForEach(r => r.Milestones).NotNull().ChildRules(milestone =>
+        {
+            milestone.RuleFor(m => m.Qualified).InclusiveBetween(1, 100_000);
+            milestone.RuleFor(m => m.Points).InclusiveBetween(1, 1_000_000);
+        });
     }
+
+    public const int MaxMilestones = 20;
 
     private sealed class FraudRulesValidator : AbstractValidator<FraudRulesBody>
     {
@@ -134,5 +144,7 @@ public static class SaveProgramSettingsHandler
             yield return "fraud.one_referral_per_buyer";
         if (before.Fraud.Velocity != after.Fraud.Velocity)
             yield return "fraud.velocity";
+        if (!before.Milestones.SequenceEqual(after.Milestones))
+            yield return "milestones";
     }
 }

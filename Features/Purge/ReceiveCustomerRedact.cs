@@ -43,7 +43,7 @@ public sealed class ReceiveCustomerRedact(WebhookAdmission admission, CoreCustom
         outbox.Enroll(session);
         session.Insert(admission.Receipt(webhookId!, Topic));
         if (customerId is { } id) // a customer Core does not know has no data here
-            await outbox.SendAsync(new RedactCustomer(shop.Id, id), new DeliveryOptions { TenantId = shop.Id.ToString() });
+            await outbox.SendAsync(new RedactCustomer(shop.Id, id, body!.OrdersToRedact), new DeliveryOptions { TenantId = shop.Id.ToString() });
         if (await admission.SaveOnceAsync(session, shop, webhookId!, ct))
             logger.LogInformation("Accepted a customers/redact for shop {ShopId} (known customer: {Known})", shop.Id, customerId is not null);
         await Send.OkAsync(cancellation: ct);

@@ -11,13 +11,15 @@ namespace Referrals.Service.Features.Purge;
 /// for an inactive shop too: Shopify sends shop/redact 48 hours after the app is uninstalled. Then, in order: a body of
 /// that shape (400), and <see cref="WebhookAdmission"/> with a fresh X-Shopify-Triggered-At (400 <c>stale_webhook</c>
 /// for a replayed capture), the per-shop limit (429) and dedupe by webhook id (200, nothing happens again). Only the
-/// customer's Shopify id is read from the body; its email and phone are never bound, stored or logged.
+/// customer's Shopify id (and, for a redaction, the ids of the orders to redact) is read from the body; its email and phone are never bound, stored or logged.
 /// </summary>
 public static class ShopifyPrivacyWebhook
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public sealed record Body([property: JsonPropertyName("customer")] Customer? Customer);
+    /// <param name="OrdersToRedact">customers/redact: the customer's orders Shopify asks to redact (ids only).</param>
+    public sealed record Body([property: JsonPropertyName("customer")] Customer? Customer,
+        [property: JsonPropertyName("orders_to_redact")] IReadOnlyList<long>? OrdersToRedact = null);
 
     public sealed record Customer([property: JsonPropertyName("id")] long? Id);
 

@@ -2,6 +2,7 @@ using Marten;
 using JasperFx;
 using Referrals.Service.Correlation;
 using Referrals.Service.Features.DeadLetters;
+using Referrals.Service.Features.Program;
 using Referrals.Service.Tenancy;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -28,8 +29,9 @@ public sealed record QualifyReferral(Guid ShopId, Guid ReferralId, DateTimeOffse
         });
 }
 
-/// <summary>Everything the decision needs, loaded before it is made.</summary>
-public sealed record QualificationFacts(Referral? Referral, int AuditRetentionDays);
+/// <summary>Everything the decision needs, loaded before it is made: the referral, its advocate's milestone count, the shop's milestones.</summary>
+public sealed record QualificationFacts(Referral? Referral, int AuditRetentionDays, AdvocateMilestones? Progress = null,
+    IReadOnlyList<Milestone>? Milestones = null);
 
 /// <summary>The outcomes of a qualification (`referrals_qualifications_total{outcome}`).</summary>
 public static class QualificationOutcomes
@@ -46,19 +48,31 @@ public static class QualificationOutcomes
 /// Qualifies a held referral when its hold ended: still `completed` (not reversed, not qualified yet) → rewarded and
 /// `referral.qualified`; anything else does nothing, so a second delivery and a reversal in the hold are no-ops. Two
 /// deliveries at once: the referral's optimistic concurrency lets one commit, the other retries and finds it rewarded.
+/// The qualification counts for its advocate's milestones in the same transaction (<see cref="AdvocateMilestones"/>).
 /// </summary>
 public static class QualifyReferralHandler
 {
     public static void Configure(HandlerChain chain)
     {
-        chain.OnException<ConcurrencyException>().RetryTimes(3);
+        // Another delivery, or another qualification of the same advocate, committed first: decide again on what it wrote.
+        chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>()
+            .RetryWithCooldown(TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500))
+            .WithBoundedJitter(0.5);
         ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.RetryThenPark(chain);
     }
 
     public static async Task<QualificationFacts> LoadAsync(QualifyReferral qualify, IDocumentSession db, ShopDirectory shops,
-        CancellationToken ct) =>
-        new(await ReferralQueries.ByIdAsync(db, qualify.ReferralId, ct), Shop.AuditRetentionOf(await shops.FindAsync(qualify.ShopId, ct)));
+        CancellationToken ct)
+    {
+        var referral = await ReferralQueries.ByIdAsync(db, qualify.ReferralId, ct);
+        var retention = Shop.AuditRetentionOf(await shops.FindAsync(qualify.ShopId, ct));
+        if (referral is not { Status: ReferralStatus.Completed })
+            return new QualificationFacts(referral, retention);
+        var progress = await db.LoadAsync<AdvocateMilestones>(referral.CustomerId, ct);
+        var settings = await ProgramSettingsQueries.ForShopAsync(db, qualify.ShopId, ct);
+        return new QualificationFacts(referral, retention, progress, settings.Milestones);
+    }
 
     /// <summary>The decision, pure: the outcome for the referral as it is now.</summary>
     public static string Decide(Referral? referral, DateTimeOffset now) => referral switch
@@ -87,7 +101,9 @@ public static class QualifyReferralHandler
 
         var context = new ReferralChangeContext(qualify.ShopId, now, CorrelationId.Of(envelope), facts.AuditRetentionDays);
         var change = ReferralChanges.Qualify(context, facts.Referral!);
+        var (milestones, reached) = AdvocateMilestones.Count(context, change.Referral, facts.Progress, facts.Milestones ?? []);
+        change.Messages.AddRange(reached);
         change.Messages.Add(counted);
-        return (change.Operation, change.Messages);
+        return (change.AlsoDoing(milestones).Operation, change.Messages);
     }
 }

@@ -61,6 +61,9 @@ public sealed record Referral(
     /// </summary>
     public Referral WithoutReferrer() => this with { CustomerId = RedactedCustomer, RequestId = $"redacted:{Id}" };
 
+    /// <summary>The same referral without its order's buyer: no buyer id, no browser hash (the rules' record of them).</summary>
+    public Referral WithoutBuyer() => this with { BuyerId = null, BrowserFingerprint = null };
+
     public Referral MoveTo(ReferralStatus next, DateTimeOffset now, string correlationId, string? reason = null) =>
         ReferralTransitions.CanMove(Status, next)
             ? this with

@@ -141,9 +141,17 @@ public static class ReferralChanges
         ]);
     }
 
-    /// <summary>The referrals stay (they still count) but no longer name their referrer (Shopify customers/redact).</summary>
-    public static IMartenOp Redact(IReadOnlyList<Referral> referrals) =>
-        referrals.Count > 0 ? MartenOps.StoreMany([.. referrals.Select(r => r.WithoutReferrer())]) : MartenOps.Nothing();
+    /// <summary>
+    /// The referrals stay (they still count) but no longer name the redacted customer (Shopify customers/redact): as
+    /// their referrer (<paramref name="asReferrer"/>), or as the buyer of the order that converted them (<paramref name="asBuyer"/>).
+    /// </summary>
+    public static IMartenOp Redact(IReadOnlyList<Referral> asReferrer, IReadOnlyList<Referral>? asBuyer = null)
+    {
+        var redacted = asReferrer.Select(r => r.WithoutReferrer()).ToDictionary(r => r.Id);
+        foreach (var bought in asBuyer ?? [])
+            redacted[bought.Id] = redacted.GetValueOrDefault(bought.Id, bought).WithoutBuyer();
+        return redacted.Count > 0 ? MartenOps.StoreMany([.. redacted.Values]) : MartenOps.Nothing();
+    }
 
     /// <summary>Every referral of the shop goes (Shopify shop/redact). Run in a session of the shop.</summary>
     public static IMartenOp EraseAllOfShop(Guid shopId)

@@ -27,6 +27,10 @@ public static class ReferralQueries
     public static async Task<IReadOnlyList<Referral>> OfCustomerAsync(IQuerySession db, Guid customerId, CancellationToken ct) =>
         await db.Query<Referral>().Where(r => r.CustomerId == customerId).OrderBy(r => r.CreatedAt).ToListAsync(ct);
 
+    /// <summary>The referrals a customer's orders converted, reviewed or were rejected for: the customer as buyer (privacy requests).</summary>
+    public static async Task<IReadOnlyList<Referral>> BoughtByAsync(IQuerySession db, Guid buyerId, CancellationToken ct) =>
+        await db.Query<Referral>().Where(r => r.BuyerId == buyerId).ToListAsync(ct);
+
     /// <summary>A referrer's referrals that converted and carry no reward yet (status completed).</summary>
     public static async Task<IReadOnlyList<Referral>> ConvertedOfCustomerAsync(IQuerySession db, Guid customerId, CancellationToken ct) =>
         await db.Query<Referral>().Where(r => r.CustomerId == customerId && r.Status == ReferralStatus.Completed).ToListAsync(ct);

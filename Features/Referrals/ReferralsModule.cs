@@ -28,6 +28,8 @@ public static class ReferralsModule
             .Duplicate(r => r.OrderId)
             // Two orders through one link at the same moment: the second save fails, retries, sees it converted.
             .UseOptimisticConcurrency(true));
+        // Two qualifications of one advocate at once: the second save fails, retries and counts on the first.
+        builder.Services.ConfigureMarten(options => options.Schema.For<AdvocateMilestones>().MultiTenanted().UseOptimisticConcurrency(true));
         builder.Services.AddOwnedCachePrefix(ReferralStatusCache.Prefix);
         // Two triggers on the referral table, so no code path changes a referral without them: the audit trail of
         // status changes, and the check that the status's description is translated in every locale.
@@ -44,6 +46,7 @@ public static class ReferralsModule
             options.PublishMessage<AuditLogged>().ToKafkaTopic(Topics.AuditLog);
             options.PublishMessage<ReferralQualified>().ToKafkaTopic(Topics.ReferralQualified);
             options.PublishMessage<ReferralReversed>().ToKafkaTopic(Topics.ReferralReversed);
+            options.PublishMessage<ReferralMilestoneReached>().ToKafkaTopic(Topics.ReferralMilestoneReached);
             // The end of a hold: scheduled in the transaction that completed the referral, kept in the durable inbox until due.
             options.PublishMessage<QualifyReferral>().ToLocalQueue(QualifyReferral.Queue).UseDurableInbox();
             options.PublishMessage<CountQualification>().ToLocalQueue(MetricsQueue);

@@ -70,7 +70,7 @@ public sealed class EventSchemaCompatibilityTests
     public void Every_topic_the_service_produces_or_consumes_has_a_committed_schema()
     {
         string[] topics = [Topics.ReferralCompleted, Topics.ReferralTask, Topics.CacheInvalidate, Topics.VipTierAssigned,
-            Topics.ReferralQualified, Topics.ReferralReversed];
+            Topics.ReferralQualified, Topics.ReferralReversed, Topics.ReferralMilestoneReached];
 
         topics.Where(topic => !EventSchemas.Exists(topic)).ShouldBeEmpty();
     }

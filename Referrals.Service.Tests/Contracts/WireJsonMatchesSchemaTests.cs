@@ -20,7 +20,7 @@ public sealed class WireJsonMatchesSchemaTests
 
     public static TheoryData<string> ProducedEvents() =>
         [ReferralCompleted.EventType, ReferralTask.EventType, CacheInvalidate.EventType, AuditLogged.EventType,
-            ReferralQualified.EventType, ReferralReversed.EventType];
+            ReferralQualified.EventType, ReferralReversed.EventType, ReferralMilestoneReached.EventType];
 
     [Theory]
     [MemberData(nameof(ProducedEvents))]
@@ -84,6 +84,8 @@ public sealed class WireJsonMatchesSchemaTests
     // Timestamps carry whole milliseconds: Avro's timestamp-millis keeps no more.
     private static (object Payload, string SchemaVersion) Sample(string eventType) => eventType switch
     {
+        ReferralMilestoneReached.EventType => (new ReferralMilestoneReached(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 5,
+            500, ReferralMilestoneReached.CurrentSchemaVersion, Now, "correlation"), ReferralMilestoneReached.CurrentSchemaVersion),
         ReferralQualified.EventType => (new ReferralQualified(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 64002, Now,
             Now, "gold", 1.5, 100, ReferralQualified.CurrentSchemaVersion, Now, "correlation"), ReferralQualified.CurrentSchemaVersion),
         ReferralReversed.EventType => (new ReferralReversed(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 64003,

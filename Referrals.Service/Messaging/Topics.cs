@@ -15,7 +15,9 @@ public static class Topics
     public const string AuditLog = "audit_log";
     public const string ReferralQualified = "referral.qualified";
     public const string ReferralReversed = "referral.reversed";
+    public const string ReferralMilestoneReached = "referral.milestone_reached";
 
     public static readonly IReadOnlyList<string> All =
-        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay, AuditLog, ReferralQualified, ReferralReversed];
+        [ReferralCompleted, ReferralTask, CacheInvalidate, VipTierAssigned, DeadLetters, Replay, AuditLog, ReferralQualified, ReferralReversed,
+        ReferralMilestoneReached];
 }
