@@ -55,8 +55,9 @@ public static class QualifyReferralHandler
     public static void Configure(HandlerChain chain)
     {
         // Another delivery, or another qualification of the same advocate, committed first: decide again on what it wrote.
+        // Jittered, doubling pauses: a burst of one advocate's qualifications settles instead of colliding again.
         chain.OnException<ConcurrencyException>().Or<DocumentAlreadyExistsException>()
-            .RetryWithCooldown(TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500))
+            .RetryWithCooldown([TimeSpan.Zero, .. Enumerable.Range(0, 7).Select(n => TimeSpan.FromMilliseconds(25 << n))])
             .WithBoundedJitter(0.5);
         ErrorPolicies.WaitOutStorageOutage(chain);
         ErrorPolicies.RetryThenPark(chain);
