@@ -113,14 +113,15 @@ public sealed class RedactCompletenessTests(ReferralsApp app)
         return (long)(await command.ExecuteScalarAsync(ct))! > 0;
     }
 
-    /// <summary>The shop's rows of a multi-tenanted document table, or only the one with <paramref name="id"/>.</summary>
+    /// <summary>The shop's rows of a multi-tenanted document table, or only the one with <paramref name="id"/> (a uuid id).</summary>
     private async Task<long> RowsAsync(string table, Guid? id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"select count(*) from referrals.{table} where tenant_id = @shop and (@id::uuid is null or id = @id::uuid)", connection);
+            $"select count(*) from referrals.{table} where tenant_id = @shop" + (id is null ? "" : " and id = @id"), connection);
         command.Parameters.AddWithValue("shop", Shop.Id.ToString());
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)id ?? DBNull.Value });
+        if (id is { } wanted)
+            command.Parameters.AddWithValue("id", wanted);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
