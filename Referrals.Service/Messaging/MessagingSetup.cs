@@ -85,6 +85,8 @@ public static class MessagingSetup
             options.Policies.UseDurableInboxOnAllListeners();
             options.Policies.UseDurableOutboxOnAllSendingEndpoints();
             options.Policies.AddMiddleware(typeof(CorrelationForMessages));
+            // Wolverine's middleware policy goes first whenever it is registered, so this one sees every middleware.
+            options.Policies.Add(new CommitMiddlewareSessionWrites());
             // A message nobody handles is a dead letter too, not a log line.
             options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
 
