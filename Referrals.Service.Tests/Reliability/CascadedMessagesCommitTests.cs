@@ -34,4 +34,21 @@ public sealed class CascadedMessagesCommitTests
         uncommitted.ShouldBeEmpty("these handlers cascade messages without a transaction: mark them [Transactional] " +
             "(or give them an IDocumentSession they use) and regenerate with deploy/local/codegen.sh");
     }
+
+    // A Marten session the handler opens is there for someone to write into: the handler, or middleware such as
+    // MarkDeadLetterReprocessed and RecordPublishedEvents, which runs on every handler (cache.invalidate, the counters,
+    // replayed events included). Never saved, those writes were dropped (Messaging/CommitMiddlewareSessionWrites).
+    [Fact]
+    public void Every_generated_handler_that_opens_a_Marten_session_saves_it()
+    {
+        var folder = Path.Combine(Repository.Root, "Referrals.Service", "Internal", "Generated", "WolverineHandlers");
+        var unsaved = Directory.EnumerateFiles(folder, "*Handler*.cs")
+            .Select(file => (Name: Path.GetFileNameWithoutExtension(file), Code: File.ReadAllText(file)))
+            .Where(h => h.Code.Contains("documentSession = ", StringComparison.Ordinal))
+            .Where(h => !h.Code.Contains("documentSession.SaveChangesAsync", StringComparison.Ordinal))
+            .Select(h => h.Name)
+            .ToList();
+
+        unsaved.ShouldBeEmpty("these handlers open a Marten session their middleware writes into and never save it");
+    }
 }

@@ -85,6 +85,8 @@ public static class MessagingSetup
             options.Policies.UseDurableInboxOnAllListeners();
             options.Policies.UseDurableOutboxOnAllSendingEndpoints();
             options.Policies.AddMiddleware(typeof(CorrelationForMessages));
+            // Wolverine's middleware policy goes first whenever it is registered, so this one sees every middleware.
+            options.Policies.Add(new CommitMiddlewareSessionWrites());
             // A message nobody handles is a dead letter too, not a log line.
             options.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
 
@@ -114,7 +116,9 @@ public static class MessagingSetup
                     // librdkafka's default 45 s (ClusterDurability).
                     consumer.SessionTimeoutMs = ClusterDurability.KafkaSessionTimeoutMs;
                     consumer.HeartbeatIntervalMs = ClusterDurability.KafkaHeartbeatIntervalMs;
-                });
+                })
+                // Every listener's consumer commits again what a rebalance kept from landing.
+                .ConfigureConsumerBuilders(consumer => UnlandedOffsets.Watch(consumer, TimeSpan.FromSeconds(5)));
             // The dev broker (librdkafka's mock cluster) cannot create topics through the admin API; it
             // starts with them. Real clusters get them from this switch or from their own provisioning.
             if (autoProvision)

@@ -48,6 +48,8 @@ public sealed record ChaosReport(IReadOnlyList<(string Row, string Value)> Rows,
             ("orders processed", $"{v.Webhooks - v.OrdersUnprocessed}/{v.Webhooks} (processed_events)"),
             ("tier events", $"{v.TierEvents} (+{v.TierDuplicatesSent} duplicates) · processed {v.TierEvents - v.TierEventsLost} · " +
                 $"duplicate bonuses {v.DuplicatedRewards}"),
+            ("qualifications scheduled (hold)", $"held {v.Held} · scheduled {v.QualificationsScheduled} · missing {v.QualificationsMissing} · " +
+                $"doubled {v.QualificationsDoubled}"),
             ("message store rows left", $"inbox {v.RowsLeft.Inbox.Count} · outbox {v.RowsLeft.Outbox.Count} · dead letters {v.RowsLeft.DeadLetters.Count}"),
             ("records the broker dropped unread", v.DroppedByBroker.Count == 0 ? "0" : string.Join(", ", v.DroppedByBroker.Select(d => $"{d.Key} {d.Value}"))),
             ("consumer lag", v.ConsumerLag.Values.Sum() == 0 ? "0" : string.Join(", ", v.ConsumerLag.Select(l => $"{l.Key} {l.Value}"))),
@@ -57,8 +59,8 @@ public sealed record ChaosReport(IReadOnlyList<(string Row, string Value)> Rows,
             ("webhook 200, outside faults", Describe(okOtherwise)),
             ("first try → 200, sent during faults", Describe(untilOk)),
             ("quiet after the run", quiet ? "yes" : $"no, within {options.QuietTimeout.TotalSeconds:0} s"),
-            ("LOST", $"{v.Lost} (conversions {v.LostConversions}, thank-yous {v.LostThankYous}, orders {v.OrdersUnprocessed}, tier events {v.TierEventsLost})"),
-            ("DUPLICATED", $"{v.Duplicated} (conversions {v.DuplicatedConversions}, thank-yous {v.DuplicatedThankYous}, bonuses {v.DuplicatedRewards})"),
+            ("LOST", $"{v.Lost} (conversions {v.LostConversions}, thank-yous {v.LostThankYous}, orders {v.OrdersUnprocessed}, tier events {v.TierEventsLost}, qualifications {v.QualificationsMissing})"),
+            ("DUPLICATED", $"{v.Duplicated} (conversions {v.DuplicatedConversions}, thank-yous {v.DuplicatedThankYous}, bonuses {v.DuplicatedRewards}, qualifications {v.QualificationsDoubled})"),
         ];
         var report = new ChaosReport(rows, v, quiet);
         rows.Add(("verdict", report.Passed ? "PASS" : "FAIL: " + string.Join("; ", report.Failures)));

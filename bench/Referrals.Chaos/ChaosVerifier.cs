@@ -82,16 +82,20 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             .ToDictionary(d => d.CorrelationId, d => d.Link!.Value, StringComparer.Ordinal);
         var runReferrals = plan.Links.Select(l => l.ReferralId).ToHashSet();
 
-        // referral.completed: distinct event ids per referral, by status (and tier, for the bonuses).
+        // referral.completed: distinct event ids per referral. The conversion's carries its order's correlation id; a tier
+        // bonus recorded on a held referral is announced as referral.completed too (status completed, its tier), under
+        // the tier event's correlation. Every tier is counted once per referral, whichever event carried it.
         var completedEvents = baseline.Completed.CatchUp()
             .Select(r => JsonDocument.Parse(r.Value).RootElement)
             .Select(e => (EventId: e.GetProperty("event_id").GetString()!, Referral: Guid.Parse(e.GetProperty("referral_id").GetString()!),
-                Status: e.GetProperty("status").GetString()!, Tier: e.TryGetProperty("tier_id", out var tier) ? tier.GetString() : null))
+                Status: e.GetProperty("status").GetString()!, Tier: e.TryGetProperty("tier_id", out var tier) ? tier.GetString() : null,
+                Correlation: e.GetProperty("correlation_id").GetString()!))
             .Where(e => runReferrals.Contains(e.Referral))
             .DistinctBy(e => e.EventId)
             .ToList();
-        var completions = completedEvents.Where(e => e.Status == "completed").GroupBy(e => e.Referral).ToDictionary(g => g.Key, g => g.Count());
-        var duplicateRewards = completedEvents.Where(e => e.Status == "rewarded").GroupBy(e => (e.Referral, e.Tier)).Sum(g => g.Count() - 1);
+        var completions = completedEvents.Where(e => e.Status == "completed" && linkOfCorrelation.ContainsKey(e.Correlation))
+            .GroupBy(e => e.Referral).ToDictionary(g => g.Key, g => g.Count());
+        var duplicateRewards = completedEvents.Where(e => e.Tier is not null).GroupBy(e => (e.Referral, e.Tier)).Sum(g => g.Count() - 1);
 
         // referral.task: distinct thank-you event ids per link, found through the correlation id its order carried.
         var thankYous = baseline.Tasks.CatchUp()
@@ -104,6 +108,11 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             .ToDictionary(g => g.Key, g => g.Count());
 
         var statuses = await stored.ReferralStatusesAsync(plan.Shop, [.. runReferrals], ct);
+        // Each referral still in its hold waits for exactly one scheduled qualification: none missing, none doubled
+        // (a doubled one would qualify it twice).
+        var qualifications = (await stored.ScheduledQualificationsAsync(ct)).Where(q => runReferrals.Contains(q.Key))
+            .ToDictionary(q => q.Key, q => q.Value);
+        var held = runReferrals.Where(r => statuses.GetValueOrDefault(r) == "completed").ToList();
         var webhookIds = plan.Mix.Deliveries.Select(d => d.WebhookId).Distinct(StringComparer.Ordinal).ToList();
         var tierIds = plan.Tiers.Events.Select(e => e.EventId.ToString()).ToList();
         var processed = await stored.ProcessedEventsAsync(plan.Shop, [.. webhookIds, .. tierIds], ct);
@@ -134,6 +143,10 @@ public sealed class ChaosVerifier(ChaosTarget stack, StoredState stored, RunPlan
             TierEventsLost: tierIds.Count(id => !IsProcessed(id)),
             TierEventsNotProcessed: await DescribeUnprocessedAsync([.. tierIds.Where(id => !IsProcessed(id))], processed, ct),
             DuplicatedRewards: duplicateRewards,
+            Held: held.Count,
+            QualificationsScheduled: qualifications.Values.Sum(),
+            QualificationsMissing: held.Count(r => !qualifications.ContainsKey(r)),
+            QualificationsDoubled: qualifications.Values.Sum(n => n - 1),
             DroppedByBroker: new[] { baseline.Completed, baseline.Tasks, baseline.DeadLetters }.Where(r => r.Dropped > 0)
                 .ToDictionary(r => r.Topic, r => r.Dropped),
             RowsLeft: rowsLeft,
@@ -215,17 +228,27 @@ public sealed record Verification(
     int TierEventsLost,
     IReadOnlyList<string> TierEventsNotProcessed,
     int DuplicatedRewards,
+    int Held,
+    int QualificationsScheduled,
+    int QualificationsMissing,
+    int QualificationsDoubled,
     IReadOnlyDictionary<string, long> DroppedByBroker,
     MessageStoreRows RowsLeft,
     IReadOnlyList<string> RowsLeftDescribed,
     IReadOnlyDictionary<string, long> ConsumerLag,
     DeadLetterAccount DeadLetters)
 {
-    /// <summary>Effects that should have happened and did not: conversions, thank-you tasks, order processings, tier events.</summary>
-    public int Lost => LostConversions + LostThankYous + OrdersUnprocessed + TierEventsLost;
+    /// <summary>
+    /// Effects that should have happened and did not: conversions, thank-you tasks, order processings, tier events,
+    /// held referrals' scheduled qualifications.
+    /// </summary>
+    public int Lost => LostConversions + LostThankYous + OrdersUnprocessed + TierEventsLost + QualificationsMissing;
 
-    /// <summary>Effects that happened more than once: conversions, thank-you tasks, bonuses for one (referral, tier).</summary>
-    public int Duplicated => DuplicatedConversions + DuplicatedThankYous + DuplicatedRewards;
+    /// <summary>
+    /// Effects that happened (or will) more than once: conversions, thank-you tasks, bonuses for one (referral, tier),
+    /// qualifications scheduled for one referral.
+    /// </summary>
+    public int Duplicated => DuplicatedConversions + DuplicatedThankYous + DuplicatedRewards + QualificationsDoubled;
 
     /// <summary>The checks besides lost and duplicated that a clean run passes too.</summary>
     public IEnumerable<string> OtherFailures()

@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace Referrals.Chaos;
 
-/// <summary>The Wolverine message store's rows: the inbox still to handle (incoming or scheduled), the outbox, dead letters.</summary>
+/// <summary>
+/// The Wolverine message store's rows: the inbox still to handle (incoming or scheduled, except the holds' future
+/// qualifications, see <see cref="StoredState.ScheduledQualificationsAsync"/>), the outbox, dead letters.
+/// </summary>
 public sealed record MessageStoreRows(HashSet<Guid> Inbox, HashSet<Guid> Outbox, HashSet<Guid> DeadLetters)
 {
     /// <summary>The rows that are here and were not at <paramref name="start"/>.</summary>
@@ -17,13 +20,35 @@ public sealed class StoredState(string ownerConnectionString)
 {
     private const string Schema = "referrals";
 
+    // A conversion's hold ends with a durable QualifyReferral scheduled for hold_until (14 days by default): it is
+    // expected to wait in the inbox, so it is counted apart from what the run left behind.
+    private const string FutureQualification =
+        "status = 'Scheduled' and message_type = 'Referrals.Service.Features.Referrals.QualifyReferral' and execution_time > now()";
+
     public async Task<MessageStoreRows> MessageStoreAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         return new MessageStoreRows(
-            await IdsAsync(connection, $"select id from {Schema}.wolverine_incoming_envelopes where status <> 'Handled'", ct),
+            await IdsAsync(connection, $"select id from {Schema}.wolverine_incoming_envelopes where status <> 'Handled' and not ({FutureQualification})", ct),
             await IdsAsync(connection, $"select id from {Schema}.wolverine_outgoing_envelopes", ct),
             await IdsAsync(connection, $"select id from {Schema}.wolverine_dead_letters", ct));
+    }
+
+    /// <summary>The future qualifications waiting in the inbox, counted per referral (the referral_id of their JSON body).</summary>
+    public async Task<Dictionary<Guid, int>> ScheduledQualificationsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select substring(encode(body, 'escape') from '\"referral_id\":\"([0-9a-f-]{{36}})\"'), count(*) " +
+            $"from {Schema}.wolverine_incoming_envelopes where {FutureQualification} group by 1", connection);
+        var scheduled = new Dictionary<Guid, int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (!reader.IsDBNull(0))
+                scheduled[Guid.Parse(reader.GetString(0))] = (int)reader.GetInt64(1);
+        }
+        return scheduled;
     }
 
     /// <summary>The given rows grouped by what they are (table, status, owner node, message type, destination), for a report.</summary>
