@@ -56,7 +56,7 @@ public sealed class AvroInstanceTests(ReferralsApp app)
 
             completed.Header("content-type").ShouldBe(ConfluentAvroEnvelopeMapper.AvroContentType);
             BinaryPrimitives.ReadInt32BigEndian(completed.Value.AsSpan(1, 4)).ShouldBe(registered.Id);
-            version.ShouldBe(EventSchemas.Latest(Topics.ReferralCompleted).Version);
+            version.ShouldBe(EventSchemas.Latest(Topics.ReferralCompleted).Version.ToString());
             read["referral_id"].ShouldBe(referral.ReferralId);
             read["shop_id"].ShouldBe(DevShops.Main);
             read["customer_id"].ShouldBe(referral.Referrer);
