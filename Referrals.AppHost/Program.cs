@@ -77,6 +77,14 @@ if (instances >= 1)
     AddServiceInstance("referrals", ports.Http, ports.Grpc);
 if (instances == 2)
     AddServiceInstance("referrals-2", ports.SecondHttp, ports.SecondGrpc);
+// A third instance that writes Avro (Kafka:WireFormat=avro), same group and database, started only by the test that
+// reads its events back (Contracts/AvroInstanceTests): the rest of the suite sees JSON writers only.
+if (!publishing && builder.Configuration.GetValue<bool>("Referrals:AvroServiceInstance"))
+{
+    AddServiceInstance("referrals-avro", ports.AvroHttp, ports.AvroGrpc)
+        .WithEnvironment("Kafka__WireFormat", "avro")
+        .WithExplicitStart();
+}
 
 // Prometheus scrapes the service and evaluates deploy/prometheus/alerts.yml (README, "Prometheus, alerts and dashboards").
 // A deployment brings its own monitoring (deploy/), so the manifest has none.
@@ -90,7 +98,7 @@ if (!publishing)
 
 builder.Build().Run();
 
-void AddServiceInstance(string name, int httpPort, int grpcPort)
+IResourceBuilder<ProjectResource> AddServiceInstance(string name, int httpPort, int grpcPort)
 {
     var instance = builder.AddProject<Projects.Referrals_Service>(name, options => options.ExcludeLaunchProfile = true);
     // Only the two endpoints declared here: none inferred from the service's Kestrel configuration.
@@ -126,4 +134,5 @@ void AddServiceInstance(string name, int httpPort, int grpcPort)
         instance.WithEnvironment("Shopify__AppSecret", shopifyAppSecret);
     foreach (var stub in callees.Stubs)
         instance.WaitFor(stub);
+    return instance;
 }

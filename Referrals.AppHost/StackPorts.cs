@@ -5,10 +5,12 @@ namespace Referrals.AppHost;
 /// <summary>
 /// The fixed ports of the stack (ARCHITECTURE.md). `Referrals:Ports:&lt;Name&gt;` overrides one, so a test run
 /// can stand beside a running dev stack. SecondGrpc and SecondHttp are the second service instance's
-/// (`Referrals:ServiceInstances` = 2). SchemaRegistry is the dev schema registry's.
+/// (`Referrals:ServiceInstances` = 2), AvroGrpc and AvroHttp the Avro-writing test instance's
+/// (`Referrals:AvroServiceInstance`). SchemaRegistry is the dev schema registry's.
 /// </summary>
 public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry,
+    int AvroGrpc, int AvroHttp)
 {
     public static StackPorts From(IConfiguration configuration)
     {
@@ -26,7 +28,9 @@ public sealed record StackPorts(int Grpc, int Http, int Postgres, int Redis, int
             Prometheus: Port(nameof(Prometheus), 9090),
             SecondGrpc: Port(nameof(SecondGrpc), 50070),
             SecondHttp: Port(nameof(SecondHttp), 8090),
-            SchemaRegistry: Port(nameof(SchemaRegistry), 8081));
+            SchemaRegistry: Port(nameof(SchemaRegistry), 8081),
+            AvroGrpc: Port(nameof(AvroGrpc), 50080),
+            AvroHttp: Port(nameof(AvroHttp), 8083));
     }
 }
 

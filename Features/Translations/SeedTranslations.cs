@@ -1,18 +1,19 @@
 using Marten;
 using Npgsql;
+using Referrals.Service.Platform;
 
 namespace Referrals.Service.Features.Translations;
 
 /// <summary>
-/// On start, writes version 1 of every seeded message that has no version yet. Texts an admin changed
-/// since are left alone: the seed never overwrites a newer version. Instances starting together take turns (a
-/// transaction-scoped advisory lock), so the second finds the seed written instead of colliding with it.
+/// `migrate` writes version 1 of every seeded message that has no version yet (off the instances' start path). Texts
+/// an admin changed since are left alone: the seed never overwrites a newer version. Migrations running together take
+/// turns (a transaction-scoped advisory lock), so the second finds the seed written instead of colliding with it.
 /// </summary>
-public sealed class SeedTranslations(IDocumentStore store, TimeProvider clock, ILogger<SeedTranslations> logger) : IHostedService
+public sealed class SeedTranslations(IDocumentStore store, TimeProvider clock, ILogger<SeedTranslations> logger) : IDatabaseSeed
 {
     private const long SeedLockId = 0x5245_4653_4545_44; // "REFSEED"
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(TextWriter progress, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellationToken);
@@ -28,17 +29,15 @@ public sealed class SeedTranslations(IDocumentStore store, TimeProvider clock, I
         try
         {
             await session.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Seeded {TranslationCount} translation(s)", missing.Count);
+            await progress.WriteLineAsync($"translations: {missing.Count} seeded");
         }
         catch (Exception e) when (IsUniqueViolation(e))
         {
-            // Another instance starting at the same time wrote version 1 first: the seed is there either way.
-            logger.LogInformation("Translations were seeded by another instance");
+            // Another migration running at the same time wrote version 1 first: the seed is there either way.
+            logger.LogInformation("Translations were seeded by another migration");
         }
     }
 
     private static bool IsUniqueViolation(Exception e) =>
         (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.UniqueViolation;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

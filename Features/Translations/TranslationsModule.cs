@@ -4,6 +4,7 @@ using Marten.Schema;
 using Marten.Schema.Indexing.Unique;
 using Referrals.Service.Features.Referrals;
 using Referrals.Service.Caching;
+using Referrals.Service.Platform;
 using Referrals.Service.Storage;
 using Referrals.Service.Tenancy;
 using Wolverine;
@@ -35,8 +36,8 @@ public static class TranslationsModule
         builder.Services.AddSingleton<LocalizedMessages>();
         builder.Services.AddOwnedCachePrefix(LocalizedMessages.CachePrefix);
         builder.AddServiceMeter(LocalizedMessages.MeterName);
-        // Development seed, written by the service as the runtime login (the translations are platform-wide).
-        builder.Services.AddHostedService<SeedTranslations>();
+        // The platform defaults, written by `migrate` (the translations are platform-wide), not on each start.
+        builder.Services.AddDatabaseSeed<SeedTranslations>();
         builder.Services.AddSingularAgent<PruneTranslationVersionsDaily>();
         builder.Services.AddDatabaseObjects("prune_translation_overrides", PruneTranslationVersionsDaily.OverridesFunction);
         return builder;

@@ -68,7 +68,11 @@ public sealed class MtlsGrpcHost : IAsyncDisposable
 
     /// <summary>A gRPC health check over TLS showing <paramref name="clientCertificate"/> (or none), true once the
     /// service answered; the server certificate it met is handed to <paramref name="serverCertificate"/>.</summary>
-    public async Task<bool> ServedAsync(
+    public Task<bool> ServedAsync(X509Certificate2? clientCertificate, Action<X509Certificate2>? serverCertificate = null) =>
+        ServedAsync(GrpcPort, _serverCa, clientCertificate, serverCertificate);
+
+    /// <summary>The same against any gRPC endpoint on localhost (the service binary run as its own process too).</summary>
+    public static async Task<bool> ServedAsync(int grpcPort, X509Certificate2 serverCa,
         X509Certificate2? clientCertificate, Action<X509Certificate2>? serverCertificate = null)
     {
         using var handler = new SocketsHttpHandler();
@@ -76,7 +80,7 @@ public sealed class MtlsGrpcHost : IAsyncDisposable
         {
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(_serverCa);
+            chain.ChainPolicy.CustomTrustStore.Add(serverCa);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             var server = new X509Certificate2(presented!);
             serverCertificate?.Invoke(server);
@@ -84,7 +88,7 @@ public sealed class MtlsGrpcHost : IAsyncDisposable
         };
         if (clientCertificate is not null)
             handler.SslOptions.ClientCertificates = [clientCertificate];
-        using var channel = GrpcChannel.ForAddress($"https://localhost:{GrpcPort}", new GrpcChannelOptions { HttpHandler = handler });
+        using var channel = GrpcChannel.ForAddress($"https://localhost:{grpcPort}", new GrpcChannelOptions { HttpHandler = handler });
         var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(),
             deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
         return reply is not null;
@@ -93,6 +97,9 @@ public sealed class MtlsGrpcHost : IAsyncDisposable
     /// <summary>The refusal a caller sees: the call fails at the TLS handshake, no gRPC answer.</summary>
     public async Task<RpcException> RefusedAsync(X509Certificate2? clientCertificate) =>
         await Should.ThrowAsync<RpcException>(() => ServedAsync(clientCertificate));
+
+    public static async Task<RpcException> RefusedAsync(int grpcPort, X509Certificate2 serverCa, X509Certificate2? clientCertificate) =>
+        await Should.ThrowAsync<RpcException>(() => ServedAsync(grpcPort, serverCa, clientCertificate));
 
     public async ValueTask DisposeAsync()
     {

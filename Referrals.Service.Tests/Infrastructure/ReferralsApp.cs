@@ -54,6 +54,8 @@ public sealed class ReferralsApp : IAsyncLifetime
     /// <summary>The second service instance (<c>referrals-2</c>): same database, Redis and broker, its own ports.</summary>
     public Uri SecondHttpAddress => new($"http://127.0.0.1:{Ports.SecondHttp}");
     public Uri SecondGrpcAddress => new($"http://127.0.0.1:{Ports.SecondGrpc}");
+    /// <summary>The Avro-writing instance (<c>referrals-avro</c>, Kafka:WireFormat=avro), started only by the test that uses it.</summary>
+    public Uri AvroHttpAddress => new($"http://127.0.0.1:{Ports.AvroHttp}");
     public Uri KafkaControlAddress => new($"http://127.0.0.1:{Ports.KafkaControl}");
     public Uri CoreControlAddress => new($"http://127.0.0.1:{Ports.CoreControl}");
     public Uri PrometheusAddress => new($"http://127.0.0.1:{Ports.Prometheus}");
@@ -65,6 +67,9 @@ public sealed class ReferralsApp : IAsyncLifetime
     /// <summary>The suite runs two service instances against the same Postgres, Redis and broker.</summary>
     public static readonly string[] ServiceInstances = ["referrals", "referrals-2"];
 
+    /// <summary>A third instance that writes Avro; not started with the stack (explicit start).</summary>
+    public const string AvroServiceInstance = "referrals-avro";
+
     public static readonly TimeSpan CustomerNotFoundRetryWindow = TimeSpan.FromSeconds(10);
 
     public async ValueTask InitializeAsync()
@@ -73,7 +78,7 @@ public sealed class ReferralsApp : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Referrals_AppHost>(
             [.. Ports.AsArguments(), "--Referrals:InfrastructureMode=local", $"--Referrals:LocalDataDirectory={_dataDirectory}",
              $"--Referrals:PrometheusDataDirectory={PrometheusDataDirectory}", $"--Referrals:Service:Telemetry:SpanFile={SpanFile}",
-             $"--Referrals:ServiceInstances={ServiceInstances.Length}",
+             $"--Referrals:ServiceInstances={ServiceInstances.Length}", "--Referrals:AvroServiceInstance=true",
              // Every admin call of the suite comes from 127.0.0.1: the admin limit is raised so they do not meet it, and
              // the test of the limit bursts beyond this.
              $"--Referrals:Service:Admin:PerIpPerSecond={AdminPerIpPerSecond}",
@@ -113,6 +118,7 @@ public sealed class ReferralsApp : IAsyncLifetime
         {
             "referrals" => [HttpAddress],
             "referrals-2" => [SecondHttpAddress],
+            AvroServiceInstance => [AvroHttpAddress],
             _ => [HttpAddress, SecondHttpAddress],
         };
         foreach (var address in instances)
@@ -175,12 +181,12 @@ public sealed class ReferralsApp : IAsyncLifetime
 public sealed class UnexpectedErrorLogsException(string message) : Exception(message);
 
 public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Redis, int Kafka, int KafkaControl,
-    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry)
+    int Auth, int Core, int CoreControl, int Prometheus, int SecondGrpc, int SecondHttp, int SchemaRegistry, int AvroGrpc, int AvroHttp)
 {
     public static StackPortsForTests Free()
     {
-        var p = FreePorts.Take(13);
-        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12]);
+        var p = FreePorts.Take(15);
+        return new StackPortsForTests(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14]);
     }
 
     public IEnumerable<string> AsArguments() =>
@@ -190,5 +196,6 @@ public sealed record StackPortsForTests(int Grpc, int Http, int Postgres, int Re
         $"--Referrals:Ports:Auth={Auth}", $"--Referrals:Ports:Core={Core}", $"--Referrals:Ports:CoreControl={CoreControl}",
         $"--Referrals:Ports:Prometheus={Prometheus}", $"--Referrals:Ports:SecondGrpc={SecondGrpc}",
         $"--Referrals:Ports:SecondHttp={SecondHttp}", $"--Referrals:Ports:SchemaRegistry={SchemaRegistry}",
+        $"--Referrals:Ports:AvroGrpc={AvroGrpc}", $"--Referrals:Ports:AvroHttp={AvroHttp}",
     ];
 }

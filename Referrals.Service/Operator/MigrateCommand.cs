@@ -9,7 +9,7 @@ namespace Referrals.Service.Operator;
 
 /// <summary>
 /// `migrate`: applies the schema (<see cref="DatabaseMigration"/>) as the owner (ConnectionStrings__referralsdb is
-/// the owner's here) and exits. It builds the service's own registrations, never starts them, so the migration
+/// the owner's here), writes the <see cref="IDatabaseSeed"/>s and exits. It builds the service's own registrations, never starts them, so the migration
 /// knows every document and database object the slices register. It verifies no webhook, so it needs no Shopify
 /// app secret (the service itself refuses to start without one).
 /// </summary>
@@ -22,6 +22,8 @@ public static class MigrateCommand
         {
             await using var service = BuildService();
             await service.Services.GetRequiredService<DatabaseMigration>().RunAsync(Console.Out, ct);
+            foreach (var seed in service.Services.GetServices<IDatabaseSeed>())
+                await seed.SeedAsync(Console.Out, ct);
             await Console.Out.WriteLineAsync("migrated");
             return 0;
         });
