@@ -119,16 +119,29 @@ public static class ConvertOrderHandler
         ErrorPolicies.RetryThenPark(chain);
     }
 
+    /// <summary>
+    /// Two batched reads of the shop at most: what the order alone names (its webhook's row, the referral of its code,
+    /// the shop's program settings, the order's ledger), then, for a buyer and a referrer Core knows, what depends on
+    /// the referral's referrer (tier bonus, fraud facts). Nothing past the first is read for an order that cannot convert.
+    /// </summary>
     public static async Task<ConversionFacts> LoadAsync(ConvertOrder order, IDocumentSession db, ShopDirectory shops,
         CoreCustomers core, LocalizedMessages messages, CustomerNotFoundRetry customerRetry, ILogger logger, TimeProvider clock,
         CancellationToken ct)
     {
-        var seen = await db.LoadAsync<ProcessedEvent>(order.WebhookId, ct);
-        if (seen is { State: ProcessingState.Processed } || order.ReferralCode is not { } code)
+        var code = order.ReferralCode;
+        var first = db.CreateBatchQuery();
+        var seenRead = first.Load<ProcessedEvent>(order.WebhookId);
+        var referralRead = code is null ? Task.FromResult<Referral?>(null) : ReferralQueries.ByLinkId(first, code);
+        var programRead = ProgramSettingsQueries.ForShop(first, order.ShopId);
+        var ledgerRead = first.Load<OrderLedger>(order.OrderId);
+        await first.Execute(ct);
+
+        var seen = await seenRead;
+        if (seen is { State: ProcessingState.Processed } || code is null)
             return new ConversionFacts(seen, null, null, null, false, null);
 
         var shop = await shops.FindAsync(order.ShopId, ct);
-        var referral = await ReferralQueries.ByLinkIdAsync(db, code, ct);
+        var referral = await referralRead;
         if (referral is null || !IsConvertible(order, shop, referral))
             return new ConversionFacts(seen, shop, referral, null, false, null);
 
@@ -139,16 +152,21 @@ public static class ConvertOrderHandler
             ? await core.FindByShopifyIdAsync(order.ShopId, shopifyCustomerId, ct)
             : null;
         var referrerKnown = referred is not null && await core.IsKnownAsync(order.ShopId, referral.CustomerId, ct);
+        var program = await programRead;
+        var ledger = await ledgerRead;
+        if (referred is not { } buyer || !referrerKnown || buyer == referral.CustomerId)
+            return new ConversionFacts(seen, shop, referral, referred, referrerKnown, null, null, customerRetry.Window, null, program, ledger);
+
+        var buyerOrders = await ConversionFraud.BuyerOrdersAsync(core, program.Fraud, order.ShopId, buyer, order.BuyerOrdersCount, ct);
+        var second = db.CreateBatchQuery();
+        var bonusRead = TierBonuses.ForReferrer(second, order.ShopId, referral.CustomerId);
+        var fraudRead = ConversionFraud.Load(second, program.Fraud, referral, buyer, buyerOrders, order.Subtotal, order.TotalDiscounts,
+            order.Currency, order.BrowserFingerprint, clock.GetUtcNow());
+        await second.Execute(ct);
+
         var description = await messages.GetAsync(order.ShopId, LocalizedMessages.StatusKey(ReferralStatus.Completed.Wire()), referral.Locale, ct);
-        var bonus = await TierBonuses.ForReferrerAsync(db, order.ShopId, referral.CustomerId, ct);
-        var program = await ProgramSettingsQueries.ForShopAsync(db, order.ShopId, ct);
-        var fraud = referred is { } buyer && referrerKnown && buyer != referral.CustomerId
-            ? FraudCheck.Judge(program.Fraud, await ConversionFraud.LoadAsync(db, core, program.Fraud, order.ShopId, referral, buyer,
-                order.BuyerOrdersCount, order.Subtotal, order.TotalDiscounts, order.Currency, order.BrowserFingerprint, clock.GetUtcNow(), ct))
-            : null;
-        var ledger = await db.LoadAsync<OrderLedger>(order.OrderId, ct);
-        return new ConversionFacts(seen, shop, referral, referred, referrerKnown, description, bonus, customerRetry.Window,
-            fraud, program, ledger);
+        return new ConversionFacts(seen, shop, referral, buyer, referrerKnown, description, await bonusRead, customerRetry.Window,
+            FraudCheck.Judge(program.Fraud, await fraudRead), program, ledger);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Services.BatchQuerying;
 using Referrals.Service.Clients;
 using Referrals.Service.Features.Referrals;
 
@@ -6,38 +7,45 @@ namespace Referrals.Service.Features.Program;
 
 /// <summary>
 /// Loads what <see cref="FraudCheck"/> judges a referred order by, for the conversion (ConvertOrder's LoadAsync): the
-/// advocate's block, and only the counts the shop's rules that are on need. Run in a session of the shop.
+/// advocate's block, and only the counts the shop's rules that are on need. Core's answer first
+/// (<see cref="BuyerOrdersAsync"/>), then the database's with the rest of the conversion's batch of the shop
+/// (<see cref="Load"/>): one round trip for all of it.
 /// </summary>
 public static class ConversionFraud
 {
-    public static async Task<FraudFacts> LoadAsync(IQuerySession db, CoreCustomers core, FraudRules rules, Guid shopId, Referral referral,
-        Guid buyerId, int? shopifyOrdersCount, decimal? subtotal, decimal? totalDiscounts, string? currency, string? browserFingerprint,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        var blocked = await db.LoadAsync<BlockedAdvocate>(referral.CustomerId, ct) is not null;
-        var orders = rules.NewCustomersOnly == FraudAction.Off ? null
-            : shopifyOrdersCount ?? await core.OrderCountAsync(shopId, buyerId, ct);
+    /// <summary>The buyer's order count when the new-customers rule is on: Shopify's when the order carried it, else Core's.</summary>
+    public static async Task<int?> BuyerOrdersAsync(CoreCustomers core, FraudRules rules, Guid shopId, Guid buyerId,
+        int? shopifyOrdersCount, CancellationToken ct) =>
+        rules.NewCustomersOnly == FraudAction.Off ? null : shopifyOrdersCount ?? await core.OrderCountAsync(shopId, buyerId, ct);
 
-        var advocateConversions = 0;
+    /// <summary>Queues the rules' reads on <paramref name="batch"/>; the facts are there once the batch ran.</summary>
+    public static async Task<FraudFacts> Load(IBatchedQuery batch, FraudRules rules, Referral referral, Guid buyerId, int? buyerOrders,
+        decimal? subtotal, decimal? totalDiscounts, string? currency, string? browserFingerprint, DateTimeOffset now)
+    {
+        var blocked = batch.Load<BlockedAdvocate>(referral.CustomerId);
+
+        var advocateConversions = Task.FromResult(0L);
         if (rules.AdvocateCap.Action != FraudAction.Off)
         {
             var since = now.AddDays(-rules.AdvocateCap.PeriodDays);
-            advocateConversions = await db.Query<Referral>().CountAsync(r => r.CustomerId == referral.CustomerId && r.Id != referral.Id
-                && (r.Status == ReferralStatus.Completed || r.Status == ReferralStatus.Rewarded) && r.CompletedAt >= since, ct);
+            advocateConversions = batch.Query<Referral>().Count(r => r.CustomerId == referral.CustomerId && r.Id != referral.Id
+                && (r.Status == ReferralStatus.Completed || r.Status == ReferralStatus.Rewarded) && r.CompletedAt >= since);
         }
 
-        var buyerConverted = rules.OneReferralPerBuyer != FraudAction.Off
-            && await db.Query<Referral>().AnyAsync(r => r.BuyerId == buyerId && r.Id != referral.Id
-                && (r.Status == ReferralStatus.InProgress || r.Status == ReferralStatus.Completed || r.Status == ReferralStatus.Rewarded), ct);
+        var buyerConverted = rules.OneReferralPerBuyer == FraudAction.Off
+            ? Task.FromResult(false)
+            : batch.Query<Referral>().Any(r => r.BuyerId == buyerId && r.Id != referral.Id
+                && (r.Status == ReferralStatus.InProgress || r.Status == ReferralStatus.Completed || r.Status == ReferralStatus.Rewarded));
 
-        var sameBrowser = 0;
+        var sameBrowser = Task.FromResult(0L);
         if (rules.Velocity.Action != FraudAction.Off && browserFingerprint is not null)
         {
             var since = now.AddHours(-rules.Velocity.WindowHours);
-            sameBrowser = await db.Query<Referral>().CountAsync(r => r.BrowserFingerprint == browserFingerprint && r.Id != referral.Id
-                && r.FraudCheckedAt >= since, ct);
+            sameBrowser = batch.Query<Referral>().Count(r => r.BrowserFingerprint == browserFingerprint && r.Id != referral.Id
+                && r.FraudCheckedAt >= since);
         }
 
-        return new FraudFacts(blocked, orders, subtotal, totalDiscounts, currency, advocateConversions, buyerConverted, sameBrowser);
+        return new FraudFacts(await blocked is not null, buyerOrders, subtotal, totalDiscounts, currency,
+            (int)await advocateConversions, await buyerConverted, (int)await sameBrowser);
     }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Services.BatchQuerying;
 using Referrals.Service.Features.Links;
 
 namespace Referrals.Service.Features.Referrals;
@@ -15,6 +16,10 @@ public static class ReferralQueries
     /// <summary>The referral an order's referral code (a referral_link_id) names.</summary>
     public static Task<Referral?> ByLinkIdAsync(IQuerySession db, string referralLinkId, CancellationToken ct) =>
         db.Query<Referral>().FirstOrDefaultAsync(r => r.ReferralLinkId == referralLinkId, ct);
+
+    /// <summary>The same, read with the rest of a batch of the shop (one round trip for all of it).</summary>
+    public static Task<Referral?> ByLinkId(IBatchedQuery batch, string referralLinkId) =>
+        batch.Query<Referral>().FirstOrDefault(r => r.ReferralLinkId == referralLinkId);
 
     /// <summary>
     /// The referral a customer's CreateReferral request_id already made, if any. The key is the caller's own (shop by

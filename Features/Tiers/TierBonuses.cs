@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Services.BatchQuerying;
 using Referrals.Service.Features.Referrals;
 
 namespace Referrals.Service.Features.Tiers;
@@ -12,7 +13,17 @@ public static class TierBonuses
     {
         if (await db.LoadAsync<CustomerTier>(customerId, ct) is not { } tier)
             return null;
-        var policy = await db.LoadAsync<BonusPolicy>(shopId, ct);
-        return policy?.BonusFor(tier.TierId) is { } bonus ? new ReferralBonus(tier.TierId, bonus.Multiplier, bonus.BonusPoints) : null;
+        return Of(tier, await db.LoadAsync<BonusPolicy>(shopId, ct));
     }
+
+    /// <summary>The same, read with the rest of a batch of the shop (one round trip for all of it).</summary>
+    public static async Task<ReferralBonus?> ForReferrer(IBatchedQuery batch, Guid shopId, Guid customerId)
+    {
+        var tier = batch.Load<CustomerTier>(customerId);
+        var policy = batch.Load<BonusPolicy>(shopId);
+        return await tier is { } held ? Of(held, await policy) : null;
+    }
+
+    private static ReferralBonus? Of(CustomerTier tier, BonusPolicy? policy) =>
+        policy?.BonusFor(tier.TierId) is { } bonus ? new ReferralBonus(tier.TierId, bonus.Multiplier, bonus.BonusPoints) : null;
 }

@@ -39,20 +39,34 @@ public sealed class ShopWebhookRateLimit(IConnectionMultiplexer redis, RedisBrea
     public static string Key(Guid shopId) => $"rate_limit:{shopId}:referrals";
 
     /// <summary>Null when the request may proceed; otherwise how long until it could.</summary>
-    public async Task<TimeSpan?> TryAcquireAsync(Guid shopId)
+    public async Task<TimeSpan?> TryAcquireAsync(Guid shopId) => (await TryAcquireAsync(shopId, seenKey: null)).RetryAfter;
+
+    /// <summary>
+    /// The limit and, in the same round trip (one pipelined write, both keys routed on their own), whether Redis holds
+    /// <paramref name="seenKey"/> (a delivery seen before, <see cref="Idempotency.RecentEvents"/>). Seen is only
+    /// answered for a request within the limit; Redis away → the in-process limit, and not seen (the database decides).
+    /// </summary>
+    public async Task<(TimeSpan? RetryAfter, bool Seen)> TryAcquireAsync(Guid shopId, string? seenKey)
     {
-        RedisResult wait;
+        long wait;
+        bool seen;
         try
         {
-            wait = await breaker.RunAsync(() => redis.GetDatabase().ScriptEvaluateAsync(SlidingWindow,
-                [Key(shopId)], [_perSecond, (long)(Window.Ticks / 10), Guid.NewGuid().ToString("N")]));
+            (wait, seen) = await breaker.RunAsync(async () =>
+            {
+                var batch = redis.GetDatabase().CreateBatch();
+                var limit = batch.ScriptEvaluateAsync(SlidingWindow,
+                    [Key(shopId)], [_perSecond, (long)(Window.Ticks / 10), Guid.NewGuid().ToString("N")]);
+                var exists = seenKey is null ? Task.FromResult(false) : batch.KeyExistsAsync(seenKey);
+                batch.Execute();
+                return ((long)await limit, await exists);
+            });
         }
         catch (RedisException)
         {
-            return InThisProcess(shopId);
+            return (InThisProcess(shopId), false);
         }
-        var waitMicroseconds = (long)wait;
-        return waitMicroseconds <= 0 ? null : TimeSpan.FromTicks(waitMicroseconds * 10);
+        return wait <= 0 ? (null, seen) : (TimeSpan.FromTicks(wait * 10), false);
     }
 
     public void Dispose() => _whileRedisAway.Dispose();

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Referrals.Service.Webhooks;
 
 /// <summary>
@@ -10,10 +12,11 @@ public sealed class ShopifyAppSecrets
     public const string CurrentKey = "Shopify:AppSecret";
     public const string PreviousKey = "Shopify:PreviousAppSecret";
 
-    private readonly string[] _secrets;
+    // As HMAC keys once, not per webhook.
+    private readonly byte[][] _keys;
 
     public ShopifyAppSecrets(string current, string? previous = null) =>
-        _secrets = string.IsNullOrEmpty(previous) ? [current] : [current, previous];
+        _keys = (string.IsNullOrEmpty(previous) ? [current] : new[] { current, previous }).Select(Encoding.UTF8.GetBytes).ToArray();
 
     /// <summary>The configured secrets; a configuration without the current one is refused with what to set.</summary>
     public static ShopifyAppSecrets From(IConfiguration configuration) =>
@@ -29,8 +32,8 @@ public sealed class ShopifyAppSecrets
     public bool SignatureMatches(ReadOnlySpan<byte> body, string? signature)
     {
         var valid = false;
-        foreach (var secret in _secrets)
-            valid |= ShopifyWebhookSignature.IsValid(body, secret, signature);
+        foreach (var key in _keys)
+            valid |= ShopifyWebhookSignature.IsValid(body, key, signature);
         return valid;
     }
 }

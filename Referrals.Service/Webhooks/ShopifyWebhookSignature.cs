@@ -11,7 +11,11 @@ public static class ShopifyWebhookSignature
 {
     public const string Header = "X-Shopify-Hmac-Sha256";
 
-    public static bool IsValid(ReadOnlySpan<byte> body, string secret, string? signature)
+    public static bool IsValid(ReadOnlySpan<byte> body, string secret, string? signature) =>
+        IsValid(body, Encoding.UTF8.GetBytes(secret), signature);
+
+    /// <summary>The same, with the secret already as the HMAC key (its UTF-8 bytes).</summary>
+    public static bool IsValid(ReadOnlySpan<byte> body, ReadOnlySpan<byte> key, string? signature)
     {
         if (string.IsNullOrEmpty(signature) || signature.Length > 128)
             return false;
@@ -21,7 +25,7 @@ public static class ShopifyWebhookSignature
             return false;
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
+        HMACSHA256.HashData(key, body, expected);
         return CryptographicOperations.FixedTimeEquals(expected, claimed[..claimedLength]);
     }
 

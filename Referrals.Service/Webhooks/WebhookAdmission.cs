@@ -40,16 +40,16 @@ public sealed partial class WebhookAdmission(
             return Refuse(StatusCodes.Status400BadRequest, "stale_webhook",
                 $"X-Shopify-Triggered-At must be an ISO 8601 time within the last {replayWindow.Window.TotalHours:0.##} h");
 
-        if (await rateLimit.TryAcquireAsync(shop.Id) is { } retryAfter)
+        // The limit and the dedupe memory in one Redis round trip.
+        var (retryAfter, seen) = await rateLimit.TryAcquireAsync(shop.Id, RecentEvents.Key(shop.Id, webhookId));
+        if (retryAfter is { } wait)
         {
             rateLimits.Exceeded("shop");
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return Refuse(StatusCodes.Status429TooManyRequests, "rate_limited", "more than the shop's webhooks per second; retry later");
         }
 
-        return await recentEvents.WasSeenAsync(shop.Id, webhookId)
-            ? new Admission(webhookId, TypedResults.Ok())
-            : new Admission(webhookId, null);
+        return seen ? new Admission(webhookId, TypedResults.Ok()) : new Admission(webhookId, null);
     }
 
     /// <summary>The processed_events row that marks a webhook as acted on (it expires with the dedupe memory).</summary>
