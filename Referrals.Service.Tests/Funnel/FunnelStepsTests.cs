@@ -37,7 +37,7 @@ public sealed class FunnelStepsTests
     {
         var steps = Steps(from, ReferralStatus.Failed, reason);
 
-        steps.Last().ShouldBe(new FunnelStep(FunnelStage.Rejected, Reason: reason));
+        steps[^1].ShouldBe(new FunnelStep(FunnelStage.Rejected, Reason: reason));
         steps.Any(s => s.Stage == FunnelStage.OrderAttributed).ShouldBe(attributed);
     }
 
