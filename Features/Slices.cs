@@ -1,5 +1,6 @@
 using Referrals.Service.Features.Conversions;
 using Referrals.Service.Features.DeadLetters;
+using Referrals.Service.Features.Funnel;
 using Referrals.Service.Features.Program;
 using Referrals.Service.Features.Purge;
 using Referrals.Service.Features.Referrals;
@@ -24,6 +25,7 @@ public static class Slices
         builder.AddProgram();
         builder.AddConversions();
         builder.AddReversals();
+        builder.AddFunnel();
         builder.AddStatus();
         builder.AddTiers();
         builder.AddPurge();

@@ -197,13 +197,13 @@ public static class ConvertOrderHandler
             OrderOutcomes.ReversedBeforeConversion => ReferralChanges.CancelByOrder(context, facts.Referral!, order.OrderId,
                 ReversingReason(order, facts)!),
             OrderOutcomes.FraudRejected => ReferralChanges.Reject(context, judged!, facts.Fraud!.Reasons),
-            OrderOutcomes.HeldForReview => ReferralChanges.HoldForReview(context, judged!, facts.Fraud!.Reasons),
+            OrderOutcomes.HeldForReview => ReferralChanges.HoldForReview(context, judged!, facts.Fraud!.Reasons, TimeSpan.FromDays(HoldDaysOf(facts))),
             OrderOutcomes.Converted => ReferralChanges.Complete(context, judged ?? facts.Referral!, order.OrderId, facts.ReferredCustomerId!.Value,
                 facts.Description!.Value, facts.Bonus, TimeSpan.FromDays(HoldDaysOf(facts))),
             _ => null,
         };
         if (outcome == OrderOutcomes.HeldForReview)
-            change!.Messages.Add(DecideTimedOutReview.When(order.ShopId, facts.Referral!.Id, HoldDaysOf(facts), context.CorrelationId));
+            change!.Messages.Add(DecideTimedOutReview.When(order.ShopId, change.Referral, context.CorrelationId));
         if (change is null)
             return (processed, MartenOps.Nothing(), [counted]);
 

@@ -41,7 +41,10 @@ public static class BlockAdvocateHandler
         var rejected = facts.PendingReviews.Select(r => ReferralChanges.Reject(context, r, [ReferralReason.AdvocateBlocked])).ToList();
         var messages = new OutgoingMessages();
         foreach (var change in rejected)
+        {
             messages.AddRange(change.Messages);
+            messages.Add(new CountReviewDecision(ReviewOutcomes.AdvocateBlocked));
+        }
         return (new AdvocateBlockView(command.CustomerId, true, [.. rejected.Select(c => c.Referral.Id)]),
             MartenOps.Store(new BlockedAdvocate(command.CustomerId, now)),
             rejected.Count > 0 ? MartenOps.StoreMany([.. rejected.Select(c => c.Referral)]) : MartenOps.Nothing(),

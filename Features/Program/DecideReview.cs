@@ -49,9 +49,12 @@ public static class ReviewDecisions
             retention, settings.ReviewTimeout, settings.HoldDays);
     }
 
-    /// <summary>Approve: completed through <see cref="ReferralChanges.Approve"/>; reject: failed with <paramref name="rejectReason"/>.</summary>
+    /// <summary>
+    /// Approve: completed through <see cref="ReferralChanges.Approve"/>; reject: failed with <paramref name="rejectReason"/>.
+    /// A decision is counted (approved, rejected, or timed_out when <paramref name="timedOut"/>) once it committed.
+    /// </summary>
     public static (ReviewDecided, IMartenOp, OutgoingMessages) Decide(ReviewFacts facts, ReviewDecision decision, string rejectReason,
-        ReferralChangeContext context)
+        ReferralChangeContext context, bool timedOut = false)
     {
         if (facts.Referral is not { } referral)
             return (new ReviewDecided(ReviewAnswer.NotFound, null), MartenOps.Nothing(), []);
@@ -60,6 +63,8 @@ public static class ReviewDecisions
         var change = decision == ReviewDecision.Approve
             ? ReferralChanges.Approve(context, referral, facts.Completed!.Value, facts.Bonus, facts.HoldDays)
             : ReferralChanges.Reject(context, referral, [rejectReason]);
+        change.Messages.Add(new CountReviewDecision(timedOut ? ReviewOutcomes.TimedOut
+            : decision == ReviewDecision.Approve ? ReviewOutcomes.Approved : ReviewOutcomes.Rejected));
         return (new ReviewDecided(ReviewAnswer.Decided, change.Referral), change.Operation, change.Messages);
     }
 }
@@ -82,13 +87,13 @@ public static class DecideReviewHandler
 /// </summary>
 public sealed record DecideTimedOutReview(Guid ShopId, Guid ReferralId)
 {
-    /// <summary>Scheduled for the end of the shop's hold (<paramref name="holdDays"/> from now), for the shop.</summary>
-    public static DeliveryMessage<DecideTimedOutReview> When(Guid shopId, Guid referralId, int holdDays, string correlationId) =>
-        new DecideTimedOutReview(shopId, referralId).WithDeliveryOptions(new DeliveryOptions
+    /// <summary>Scheduled for the held referral's hold_until (<see cref="ReferralChanges.HoldForReview"/> sets it), for the shop.</summary>
+    public static DeliveryMessage<DecideTimedOutReview> When(Guid shopId, Referral held, string correlationId) =>
+        new DecideTimedOutReview(shopId, held.Id).WithDeliveryOptions(new DeliveryOptions
         {
             TenantId = shopId.ToString(),
             CorrelationId = correlationId,
-            ScheduleDelay = TimeSpan.FromDays(holdDays),
+            ScheduledTime = held.HoldUntil ?? throw new ArgumentException("a review is held until its hold_until", nameof(held)),
         });
 }
 
@@ -110,7 +115,8 @@ public static class DecideTimedOutReviewHandler
     {
         var decision = facts.Timeout == ReviewTimeout.Approve ? ReviewDecision.Approve : ReviewDecision.Reject;
         var (_, operation, messages) = ReviewDecisions.Decide(facts, decision, ReferralReason.ReviewRejected,
-            new ReferralChangeContext(command.ShopId, clock.GetUtcNow(), CorrelationId.Of(envelope), facts.AuditRetentionDays));
+            new ReferralChangeContext(command.ShopId, clock.GetUtcNow(), CorrelationId.Of(envelope), facts.AuditRetentionDays),
+            timedOut: true);
         return (operation, messages);
     }
 }

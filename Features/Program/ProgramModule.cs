@@ -1,4 +1,6 @@
 using Marten;
+using Referrals.Service.Features.Referrals;
+using Referrals.Service.Storage;
 using Wolverine;
 
 namespace Referrals.Service.Features.Program;
@@ -15,10 +17,15 @@ public static class ProgramModule
             options.Schema.For<BlockedAdvocate>().MultiTenanted(); // id = customer_id
         });
         builder.Services.AddSingleton(BrowserFingerprints.From(builder.Configuration));
+        builder.Services.AddSingleton<ReviewMetrics>();
+        builder.Services.AddDatabaseObjects("pending review count", PendingReviewCount.Function);
+        builder.Services.AddHostedService<PendingReviewCount>();
+        builder.AddServiceMeter(ReviewMetrics.MeterName);
         builder.Services.ConfigureWolverine(options =>
         {
             // Review timeouts are durable scheduled messages: they survive restarts and fire once.
             options.PublishMessage<DecideTimedOutReview>().ToLocalQueue(Queue).UseDurableInbox();
+            options.PublishMessage<CountReviewDecision>().ToLocalQueue(ReferralsModule.MetricsQueue);
         });
         return builder;
     }

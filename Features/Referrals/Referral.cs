@@ -51,6 +51,16 @@ public sealed record Referral(
     /// <summary>The reason codes of the rules that held the referral for review or rejected it.</summary>
     public IReadOnlyList<string>? FraudReasons { get; init; }
 
+    // The funnel's moments (GET /shops/{id}/funnel counts by them; failed is final, so a rejection's moment is updated_at).
+    /// <summary>When an order that named the referral was first decided on (it left pending). Null: none yet.</summary>
+    public DateTimeOffset? AttributedAt { get; init; }
+
+    /// <summary>When the hold ended with no reversal (completed → rewarded). Null: never qualified.</summary>
+    public DateTimeOffset? QualifiedAt { get; init; }
+
+    /// <summary>When the order of the converted referral was cancelled or refunded (in the hold or after qualification).</summary>
+    public DateTimeOffset? ReversedAt { get; init; }
+
     /// <summary>Stands in for a referrer whose identity was redacted (Shopify customers/redact).</summary>
     public static readonly Guid RedactedCustomer = Guid.Empty;
 
@@ -72,6 +82,9 @@ public sealed record Referral(
                 UpdatedAt = now,
                 StatusReason = reason,
                 CompletedAt = next == ReferralStatus.Completed ? now : CompletedAt,
+                AttributedAt = Status == ReferralStatus.Pending ? now : AttributedAt,
+                QualifiedAt = next == ReferralStatus.Rewarded ? now : QualifiedAt,
+                ReversedAt = next == ReferralStatus.Cancelled && Status is ReferralStatus.Completed or ReferralStatus.Rewarded ? now : ReversedAt,
                 CorrelationId = correlationId,
             }
             : throw new IllegalReferralTransitionException(Status, next);

@@ -3,6 +3,7 @@ using Referrals.Service.Messaging;
 using Wolverine;
 using Wolverine.Marten;
 using Referrals.Service.Correlation;
+using Referrals.Service.Features.Funnel;
 
 namespace Referrals.Service.Features.Referrals;
 
@@ -48,6 +49,7 @@ public static class ReferralChanges
         [
             KafkaEnvelope.Publish(invite, context.ShopId, ReferralTask.EventType, ReferralTask.SchemaVersion, context.CorrelationId),
             AuditLogged.OfStatusChange(context, null, referral),
+            CountFunnelSteps.LinkCreated,
         ]);
     }
 
@@ -160,11 +162,15 @@ public static class ReferralChanges
         return MartenOps.DeleteWhere<Referral>(r => r.AnyTenant() && r.TenantIsOneOf(shop));
     }
 
-    /// <summary>A fraud rule asked for a merchant's review: in_progress, reason under_review, the rules' codes beside it.</summary>
-    public static ReferralChange HoldForReview(ReferralChangeContext context, Referral referral, IReadOnlyList<string> reasons)
+    /// <summary>
+    /// A fraud rule asked for a merchant's review: in_progress, reason under_review, the rules' codes beside it, and the
+    /// shop's hold from now as hold_until: the review's timeout fires then, and an approval holds the conversion until then.
+    /// </summary>
+    public static ReferralChange HoldForReview(ReferralChangeContext context, Referral referral, IReadOnlyList<string> reasons,
+        TimeSpan hold)
     {
         var held = referral.MoveTo(ReferralStatus.InProgress, context.Now, context.CorrelationId, ReferralReason.UnderReview);
-        return Changed(context, referral.Status, held with { FraudReasons = reasons });
+        return Changed(context, referral.Status, held with { FraudReasons = reasons, HoldUntil = context.Now + hold });
     }
 
     /// <summary>
@@ -179,11 +185,12 @@ public static class ReferralChanges
 
     /// <summary>A merchant (or the shop's review timeout) approved a held conversion: completed like any conversion.</summary>
     /// <param name="description">The completed status's text in the referral's locale.</param>
-    /// <param name="holdDays">The shop's hold, counted from when the order was judged: what is left of it still holds the conversion.</param>
+    /// <param name="holdDays">The shop's hold, for a review held before it had a hold_until: counted from when the order was judged.</param>
     public static ReferralChange Approve(ReferralChangeContext context, Referral referral, string description, ReferralBonus? bonus,
         int holdDays)
     {
-        var holdEnds = (referral.FraudCheckedAt ?? context.Now) + TimeSpan.FromDays(holdDays);
+        // The hold_until set when the review began: what is left of it still holds the conversion.
+        var holdEnds = referral.HoldUntil ?? (referral.FraudCheckedAt ?? context.Now) + TimeSpan.FromDays(holdDays);
         var rest = holdEnds > context.Now ? holdEnds - context.Now : TimeSpan.Zero;
         return Complete(context, referral, referral.OrderId ?? 0, referral.BuyerId ?? Referral.RedactedCustomer, description, bonus, rest);
     }
@@ -200,6 +207,8 @@ public static class ReferralChanges
         messages.Add(AuditLogged.OfStatusChange(context, from, changed));
         messages.Add(ReferralStatusCache.Invalidate(context.ShopId, changed, context.Now, context.CorrelationId));
         messages.Add(new CountReferralStatus(changed.Status.Wire(), changed.Locale));
+        if (CountFunnelSteps.Of(from, changed) is { } funnel)
+            messages.Add(funnel);
         return new ReferralChange(changed, MartenOps.Store(changed), messages);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Referrals.Service.Tests.Conversions;
 using Referrals.Service.Tests.Infrastructure;
+using Referrals.Service.Tests.Program;
 using StackExchange.Redis;
 
 namespace Referrals.Service.Tests.Operations;
@@ -43,7 +44,7 @@ public sealed class DashboardQueryTests(ReferralsApp app)
         failures.ShouldBeEmpty(string.Join('\n', failures));
     }
 
-    /// <summary>A conversion, a self-referral, an unknown code, status reads (miss, then hit) and a burst over the shop limit.</summary>
+    /// <summary>A conversion, a self-referral, an unknown code, status reads (miss, then hit), a timed-out review and a burst over the shop limit.</summary>
     private async Task SendTrafficAsync(CancellationToken ct)
     {
         using var http = app.CreateHttpClient();
@@ -68,6 +69,14 @@ public sealed class DashboardQueryTests(ReferralsApp app)
         var token = DevShops.MerchantToken(DevShops.Main);
         foreach (var locale in new[] { "en", "ar", "en" })
             await app.GetStatusAsync(DevShops.Main, converted.ReferralId.ToString(), token, ct, locale);
+
+        // A review the timeout decides at once (hold_days 0): the review-decision panel has a series to show.
+        await using (await app.ProgramSettingsAsync(new { hold_days = 0, fraud = new { new_customers_only = "review" } }, ct))
+        {
+            var reviewed = await app.LinkOfAsync(107800, ct);
+            (await app.ConvertAsync(ProgramFlow.Order(107801, reviewed.LinkId, ordersCount: 3), ct)).ShouldBe("held_for_review");
+            await app.ReferralOnceAsync(reviewed.ReferralId, "completed", ct);
+        }
 
         var burst = Enumerable.Range(0, 45)
             .Select(_ => ShopifyWebhooks.SignedRequest(ShopifyWebhooks.Other, ShopifyWebhooks.Order(955), Guid.NewGuid().ToString()));
