@@ -129,7 +129,8 @@ else
     PRODUCTION_SHAPE_SERVICE_SETTINGS='Webhooks__PerShopPerSecond=1000000 Webhooks__PerIpPerSecond=1000000' \
         setsid bash scripts/production-shape.sh "${publish_flag[@]}" > "$out/stack.log" 2>&1 &
     stack_pid=$!
-    for _ in $(seq 1 1800); do
+    # Up to 45 min: the ReadyToRun publish alone took over 15 min on a loaded machine (load average 60-80).
+    for _ in $(seq 1 5400); do
         grep -q "production-shape: up" "$out/stack.log" && break
         kill -0 "$stack_pid" 2> /dev/null || { tail -30 "$out/stack.log" >&2; exit 1; }
         sleep 0.5
