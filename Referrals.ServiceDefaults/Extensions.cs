@@ -85,6 +85,7 @@ public static class Extensions
                 // context in its envelopes, through the durable inbox/outbox and the Kafka headers.
                 .AddSource("Wolverine", "Marten")
                 .AddProcessor(new BackgroundSpanFilter())
+                .AddTraceSampling(builder.Configuration)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     // Probes and scrapes would drown the traces that matter.
                     aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))

@@ -7,7 +7,8 @@
 #   shape: scripts/production-shape.sh (two published instances, 0.5 CPU / 512 MiB each, behind the balancer on the
 #          fixed ports 8080/50060/8091/8092; refuses to start while they are taken). Needs root.
 #   --quick: a smoke run (ceiling × 0.2, short windows, few orders).
-#   BENCH_CLOSED_ORDERS (10000), BENCH_OPEN_SECONDS (60): smaller windows for a run that cannot afford the setup.
+#   BENCH_CLOSED_ORDERS (10000), BENCH_OPEN_SECONDS (60): smaller windows for a run that cannot afford the setup;
+#   BENCH_IDLE_SECONDS (30): the idle window after the load (the floor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -128,7 +129,8 @@ else
     PRODUCTION_SHAPE_SERVICE_SETTINGS='Webhooks__PerShopPerSecond=1000000 Webhooks__PerIpPerSecond=1000000' \
         setsid bash scripts/production-shape.sh "${publish_flag[@]}" > "$out/stack.log" 2>&1 &
     stack_pid=$!
-    for _ in $(seq 1 1800); do
+    # Up to 45 min: the ReadyToRun publish alone took over 15 min on a loaded machine (load average 60-80).
+    for _ in $(seq 1 5400); do
         grep -q "production-shape: up" "$out/stack.log" && break
         kill -0 "$stack_pid" 2> /dev/null || { tail -30 "$out/stack.log" >&2; exit 1; }
         sleep 0.5
@@ -152,6 +154,10 @@ log "GetReferralStatus: cached c=64 and c=256, uncached c=64"
 "${bench[@]}" status --grpc "http://127.0.0.1:$grpc" --redis "127.0.0.1:$redis" --service-port "${service_ports[@]}" \
     --seconds "$status_seconds" --referrals "$status_referrals" --concurrency 64 256 --uncached-concurrency 64 --json "$results" \
     | tee "$out/status.txt" >&2
+
+idle_seconds=${BENCH_IDLE_SECONDS:-30}
+log "idle: the service's CPU per second over $idle_seconds s with nothing sent (the floor)"
+"${bench[@]}" idle --service-port "${service_ports[@]}" --seconds "$idle_seconds" --json "$results" | tee "$out/idle.txt" >&2
 
 stop_stack
 echo "bench/run.sh: $(date -u +%FT%TZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average now $(cut -d' ' -f1-3 /proc/loadavg); results in $out"

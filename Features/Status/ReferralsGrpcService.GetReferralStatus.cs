@@ -21,8 +21,8 @@ public sealed partial class ReferralsGrpcService
         var referralId = RpcGuard.Uuid(request.ReferralId, "referral_id");
         var caller = context.Caller();
 
-        var lookup = await bus.InvokeForTenantAsync<ReferralStatusLookup>(shopId.ToString(),
-            new GetReferralStatusQuery(shopId, referralId, request.Locale), context.CancellationToken);
+        var lookup = await context.GetHttpContext().RequestServices.GetRequiredService<AnswerReferralStatus>()
+            .AnswerAsync(new GetReferralStatusQuery(shopId, referralId, request.Locale), context.CancellationToken);
         if (!caller.IsMerchantOf(shopId))
             RpcGuard.Allow(lookup.Answer is { } own && caller.MaySee(shopId, own.CustomerId), "the token does not allow reading this referral");
         var answer = lookup.Answer ?? throw new RpcException(new Status(StatusCode.NotFound, $"referral {referralId} not found"));

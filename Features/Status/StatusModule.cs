@@ -6,6 +6,7 @@ public static class StatusModule
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReadReferralStatus>();
+        builder.Services.AddSingleton<AnswerReferralStatus>();
         builder.Services.AddSingleton<StatusMetrics>();
         builder.AddServiceMeter(StatusMetrics.MeterName);
         return builder;

@@ -30,6 +30,7 @@ public static class DropInvalidatedCacheEntryHandler
         // Throws while Redis is away: the message waits and retries until Redis answers, so no stale entry outlives the outage
         // by more than a retry; what else fails is retried, then parked, rather than lost with a stale entry left.
         await cache.DropAsync(message.Key);
-        logger.LogInformation("Dropped cache entry of type {CacheType} for shop {ShopId}", message.Type, message.ShopId);
+        // Two per change of a referral (the local queue and Kafka): routine, not an event an operator needs.
+        logger.LogDebug("Dropped cache entry of type {CacheType} for shop {ShopId}", message.Type, message.ShopId);
     }
 }

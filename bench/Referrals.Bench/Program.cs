@@ -8,5 +8,6 @@ var root = new RootCommand("Referrals Service benchmarks, against a running stac
     WebhookScenario.Command(),
     ReportCommand.Command(),
     ProfileCommand.Command(),
+    IdleCommand.Command(),
 };
 return await root.Parse(args).InvokeAsync();

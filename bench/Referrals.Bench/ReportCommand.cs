@@ -104,6 +104,12 @@ public static class ReportCommand
                 $"{Pct(tput, cTput)}, p99 {Times(p99, cP99)}", target, holds, Load(status)));
         }
 
+        if (Result("idle") is { } idle)
+        {
+            rows.Add(new Row($"service CPU idle (nothing sent, {F(D(idle, "seconds"))} s, {F(D(idle, "processes"))} process(es))", "—",
+                $"{F(D(idle, "service_cpu_ms_per_s"), "0.0")} ms CPU per second", "—", "—", null, Load(idle)));
+        }
+
         var ceilingRss = ceiling["webhook_orders_create"]!.AsArray().Concat(ceiling["grpc_get_status"]!.AsArray())
             .Select(s => D(s, "server_peak_rss_mb")).OfType<double>().DefaultIfEmpty().Max();
         var peaks = results.Select(r => (Figure: (string)r["figure"]!, Peaks: r["service_peak_rss_mb"]?.AsArray().Select(p => (double)p!).ToList() ?? []))
