@@ -46,6 +46,13 @@ namespace Internal.Generated.WolverineHandlers
 
                 Referrals.Service.Features.Replay.RecordPublishedEvents.After(context, documentSession, _timeProvider);
                 Referrals.Service.Features.DeadLetters.MarkDeadLetterReprocessed.After(context.Envelope, documentSession, _timeProvider);
+                
+                // Save all pending changes to this Marten session
+                await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+                
+                // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+                await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
             }
             finally
             {
