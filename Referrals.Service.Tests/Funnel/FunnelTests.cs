@@ -77,8 +77,12 @@ public sealed class FunnelTests(ReferralsApp app)
         funnel.GetProperty("rejected_by_reason").GetProperty("below_minimum").GetInt64().ShouldBe(1);
         Stages.ToDictionary(s => s.Name, s => after[s.Name] - before[s.Name]).ShouldBe(new Dictionary<string, double>
         {
-            ["link_created"] = 4, ["order_attributed"] = 3, ["converted"] = 2, ["qualified"] = 2,
-            ["reversed_after_qualification"] = 1, ["rejected_below_minimum"] = 1,
+            ["link_created"] = 4,
+            ["order_attributed"] = 3,
+            ["converted"] = 2,
+            ["qualified"] = 2,
+            ["reversed_after_qualification"] = 1,
+            ["rejected_below_minimum"] = 1,
         });
     }
 

@@ -62,7 +62,8 @@ public sealed class FraudDecisionTests
         messages.Sent<ReferralCompleted>().ShouldBeEmpty();
         messages.Sent<DecideTimedOutReview>().ShouldHaveSingleItem().ReferralId.ShouldBe(referral.Id);
         var options = messages.OptionsOf<DecideTimedOutReview>().ShouldHaveSingleItem();
-        options.ScheduleDelay.ShouldBe(TimeSpan.FromDays(3));
+        held.HoldUntil.ShouldBe(Now + TimeSpan.FromDays(3));
+        options.ScheduledTime.ShouldBe(held.HoldUntil);
         options.TenantId.ShouldBe(ShopId.ToString());
     }
 
